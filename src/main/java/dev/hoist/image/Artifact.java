@@ -1,0 +1,8 @@
+package dev.hoist.image;
+
+/** What a source yields and the engine pushes: a single image or an index of images. */
+public sealed interface Artifact permits Image, ImageIndex {
+
+    /** A short human name, e.g. {@code app.tar[busybox:latest]}. */
+    String name();
+}

@@ -1,0 +1,13 @@
+package dev.hoist.image;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Bytes that can be opened as a stream, any number of times, with a name for error messages. */
+public interface Content {
+
+    InputStream open() throws IOException;
+
+    /** Where the bytes live, e.g. {@code app.tar!blobs/sha256/ab12...}; shown in error messages. */
+    String location();
+}

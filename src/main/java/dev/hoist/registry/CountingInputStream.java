@@ -1,0 +1,50 @@
+package dev.hoist.registry;
+
+import dev.hoist.image.Digest;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+
+/** Counts (and optionally hashes) the bytes read, telling a listener as they go. */
+final class CountingInputStream extends FilterInputStream {
+
+    private final TransferListener listener;
+    private final MessageDigest hash;
+    private long count;
+
+    CountingInputStream(InputStream in, TransferListener listener, boolean hashing) {
+        super(in);
+        this.listener = listener;
+        this.hash = hashing ? Digest.newSha256() : null;
+    }
+
+    @Override
+    public int read() throws IOException {
+        var one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
+        if (n > 0) {
+            count += n;
+            if (hash != null) {
+                hash.update(b, off, n);
+            }
+            listener.transferred(count);
+        }
+        return n;
+    }
+
+    long count() {
+        return count;
+    }
+
+    Digest digest() {
+        return Digest.of(hash);
+    }
+}

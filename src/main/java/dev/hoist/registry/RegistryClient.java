@@ -1,0 +1,369 @@
+package dev.hoist.registry;
+
+import dev.hoist.credentials.Credentials;
+import dev.hoist.image.Blob;
+import dev.hoist.image.CompressedLayer;
+import dev.hoist.image.Descriptor;
+import dev.hoist.image.Digest;
+import dev.hoist.image.GzipInputStream;
+import dev.hoist.image.MediaTypes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A client for one registry host, safe to share between threads. Every operation is retried on
+ * transient failures; uploads are retried whole, reading their source afresh.
+ */
+public final class RegistryClient {
+
+    private static final Duration SMALL_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
+            MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
+
+    private final String host;
+    private final Transport transport;
+    private final Authenticator authenticator;
+    private final RegistryOptions options;
+    private final Retry retry;
+    private final Retry.Listener retryListener;
+    private volatile boolean pinged;
+
+    public RegistryClient(String host, Credentials credentials, RegistryOptions options, Retry.Listener retryListener) {
+        this.host = host;
+        this.options = options;
+        this.transport = new Transport(host, options);
+        this.authenticator = new Authenticator(transport, credentials);
+        this.retry = new Retry(options.retries());
+        this.retryListener = retryListener;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** Checks the registry answers and learns how it wants to be authenticated. */
+    public void ping() {
+        retry.run(host, retryListener, () -> {
+            ensurePinged();
+            return null;
+        });
+    }
+
+    /** Checks the credentials by asking for push access to a repository, as {@code login} does. */
+    public void checkAccess(String repository) {
+        retry.run(host, retryListener, () -> {
+            ensurePinged();
+            authenticator.header(List.of(pushScope(repository)));
+            return null;
+        });
+    }
+
+    public boolean blobExists(String repository, Digest digest) {
+        var what = host + "/" + repository + ": blob " + digest;
+        return retry.run(what, retryListener, () -> {
+            var r = exchange("HEAD", uri("/v2/" + repository + "/blobs/" + digest), pull(repository), null, Map.of());
+            return switch (r.statusCode()) {
+                case 200, 307 -> true;
+                case 404 -> false;
+                default -> throw failure(what, r);
+            };
+        });
+    }
+
+    /** The digest a manifest reference (tag or digest) resolves to, or empty when there is none. */
+    public Optional<Digest> manifestDigest(String repository, String reference) {
+        var what = host + "/" + repository + ":" + reference;
+        return retry.run(what, retryListener, () -> {
+            var r = exchange("HEAD", uri("/v2/" + repository + "/manifests/" + reference), pull(repository), null,
+                    Map.of("Accept", MANIFEST_ACCEPT));
+            if (r.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (r.statusCode() != 200) {
+                throw failure(what, r);
+            }
+            return r.headers().firstValue("Docker-Content-Digest").map(Digest::parse);
+        });
+    }
+
+    /** The manifest bytes and media type under a reference. */
+    public Optional<Map.Entry<String, byte[]>> getManifest(String repository, String reference) {
+        var what = host + "/" + repository + ":" + reference;
+        return retry.run(what, retryListener, () -> {
+            var r = exchange("GET", uri("/v2/" + repository + "/manifests/" + reference), pull(repository), null,
+                    Map.of("Accept", MANIFEST_ACCEPT));
+            if (r.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (r.statusCode() != 200) {
+                throw failure(what, r);
+            }
+            return Optional.of(Map.entry(r.headers().firstValue("Content-Type").orElse(""), r.body()));
+        });
+    }
+
+    /**
+     * Puts a blob whose digest is known: mounted from {@code mountFrom} when given and the registry
+     * agrees, otherwise uploaded (monolithic, or in chunks when a chunk size is set).
+     */
+    public UploadResult uploadBlob(String repository, Blob blob, String mountFrom, TransferListener listener) {
+        var what = host + "/" + repository + ": blob " + blob.digest();
+        return retry.run(what, retryListener, () -> {
+            var scopes = mountFrom == null ? push(repository) : List.of(pushScope(repository), pullScope(mountFrom));
+            var start = "/v2/" + repository + "/blobs/uploads/";
+            if (mountFrom != null) {
+                start += "?mount=" + blob.digest() + "&from=" + encode(mountFrom);
+            }
+            var r = exchange("POST", uri(start), scopes, null, Map.of());
+            if (r.statusCode() == 201 && mountFrom != null) {
+                return new UploadResult(blob.descriptor(), UploadResult.How.MOUNTED, 0);
+            }
+            var session = session(what, r);
+            long sent;
+            URI finish;
+            if (options.chunkSize() > 0 && blob.size() > 0) {
+                try (var in = new CountingInputStream(blob.open(), listener, false)) {
+                    finish = patchChunks(what, session, scopes, in, chunkSize(r));
+                    sent = in.count();
+                }
+                r = exchange("PUT", withDigest(finish, blob.digest()), scopes, null, Map.of());
+            } else {
+                var counter = new AtomicReference<CountingInputStream>();
+                var body = new StreamBody(() -> {
+                    var c = new CountingInputStream(blob.open(), listener, false);
+                    counter.set(c);
+                    return c;
+                }, blob.size());
+                r = exchange("PUT", withDigest(session, blob.digest()), scopes, body,
+                        Map.of("Content-Type", "application/octet-stream"));
+                sent = counter.get() == null ? 0 : counter.get().count();
+            }
+            expect(what, r, 201, 204);
+            return new UploadResult(blob.descriptor(), UploadResult.How.UPLOADED, sent);
+        });
+    }
+
+    /**
+     * Compresses a layer while uploading it, learning the digest at the end: a streamed PATCH (or
+     * chunks when a chunk size is set), then a PUT naming the digest.
+     */
+    public UploadResult uploadCompressed(String repository, CompressedLayer layer, TransferListener listener) {
+        var what = host + "/" + repository + ": layer " + layer.diffId();
+        return retry.run(what, retryListener, () -> {
+            var scopes = push(repository);
+            var r = exchange("POST", uri("/v2/" + repository + "/blobs/uploads/"), scopes, null, Map.of());
+            var session = session(what, r);
+            var counter = new AtomicReference<CountingInputStream>();
+            StreamBody.Opener open = () -> {
+                var c = new CountingInputStream(new GzipInputStream(layer.open()), listener, true);
+                counter.set(c);
+                return c;
+            };
+            URI finish;
+            if (options.chunkSize() > 0) {
+                try (var in = open.open()) {
+                    finish = patchChunks(what, session, scopes, in, chunkSize(r));
+                }
+            } else {
+                r = exchange("PATCH", session, scopes, new StreamBody(open, -1),
+                        Map.of("Content-Type", "application/octet-stream"));
+                expect(what, r, 202, 204);
+                finish = location(what, r, session);
+            }
+            var c = counter.get();
+            var digest = c.digest();
+            r = exchange("PUT", withDigest(finish, digest), scopes, null, Map.of());
+            expect(what, r, 201, 204);
+            return new UploadResult(new Descriptor(layer.mediaType(), digest, c.count()), UploadResult.How.UPLOADED, c.count());
+        });
+    }
+
+    /** Puts a manifest or index under a tag or digest; returns the digest the registry reports. */
+    public Digest putManifest(String repository, String reference, byte[] raw, String mediaType) {
+        var what = host + "/" + repository + ":" + reference;
+        var expected = Digest.sha256(raw);
+        return retry.run(what, retryListener, () -> {
+            var r = exchange("PUT", uri("/v2/" + repository + "/manifests/" + reference), push(repository),
+                    HttpRequest.BodyPublishers.ofByteArray(raw), Map.of("Content-Type", mediaType));
+            expect(what, r, 201, 200);
+            var reported = r.headers().firstValue("Docker-Content-Digest").map(Digest::parse).orElse(expected);
+            if (!reported.equals(expected)) {
+                throw new RegistryException(what + ": registry stored the manifest as " + reported + ", expected " + expected, 0, null);
+            }
+            return reported;
+        });
+    }
+
+    private URI patchChunks(String what, URI session, List<String> scopes, InputStream in, long chunk) throws IOException {
+        var buffer = new byte[(int) chunk];
+        long offset = 0;
+        var location = session;
+        while (true) {
+            int n = in.readNBytes(buffer, 0, buffer.length);
+            if (n == 0) {
+                break;
+            }
+            var r = exchange("PATCH", location, scopes, HttpRequest.BodyPublishers.ofByteArray(buffer, 0, n),
+                    Map.of("Content-Type", "application/octet-stream",
+                            "Content-Range", offset + "-" + (offset + n - 1)));
+            expect(what, r, 202, 204);
+            location = location(what, r, location);
+            offset += n;
+            if (n < buffer.length) {
+                // Reach the end so a verifying stream checks the digest before the final PUT.
+                if (in.read() >= 0) {
+                    throw new IOException("stream grew while reading");
+                }
+                break;
+            }
+        }
+        return location;
+    }
+
+    private long chunkSize(HttpResponse<?> startResponse) {
+        long min = startResponse.headers().firstValue("OCI-Chunk-Min-Length").map(Long::parseLong).orElse(0L);
+        return Math.min(Math.max(options.chunkSize(), min), Integer.MAX_VALUE - 64);
+    }
+
+    private URI session(String what, HttpResponse<byte[]> r) {
+        if (r.statusCode() != 202) {
+            throw failure(what, r);
+        }
+        return location(what, r, null);
+    }
+
+    private URI location(String what, HttpResponse<byte[]> r, URI fallback) {
+        var location = r.headers().firstValue("Location");
+        if (location.isEmpty()) {
+            if (fallback != null) {
+                return fallback;
+            }
+            throw new RegistryException(what + ": registry gave no upload location", r.statusCode(), null);
+        }
+        return transport.base().resolve(location.get());
+    }
+
+    private static URI withDigest(URI location, Digest digest) {
+        var s = location.toString();
+        return URI.create(s + (location.getRawQuery() == null ? "?" : "&") + "digest=" + encode(digest.toString()));
+    }
+
+    private URI uri(String path) {
+        return transport.base().resolve(path);
+    }
+
+    private void ensurePinged() throws IOException {
+        if (pinged) {
+            return;
+        }
+        synchronized (this) {
+            if (pinged) {
+                return;
+            }
+            var r = transport.ping();
+            if (r.statusCode() == 401) {
+                authenticator.learn(r);
+            } else if (r.statusCode() != 200) {
+                throw new RegistryException(host + ": not a registry, or not reachable as one (GET /v2/ answered "
+                        + ErrorBody.describe(r.statusCode(), r.body()) + ")", r.statusCode(), retryAfter(r));
+            }
+            pinged = true;
+        }
+    }
+
+    private HttpResponse<byte[]> exchange(String method, URI uri, List<String> scopes, HttpRequest.BodyPublisher body,
+                                          Map<String, String> headers) throws IOException {
+        ensurePinged();
+        for (int attempt = 0; ; attempt++) {
+            var builder = HttpRequest.newBuilder(uri)
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
+            if (body == null || body.contentLength() >= 0 && body.contentLength() < 1 << 20) {
+                builder.timeout(SMALL_REQUEST_TIMEOUT);
+            }
+            headers.forEach(builder::header);
+            var auth = authenticator.header(scopes);
+            if (auth != null) {
+                builder.header("Authorization", auth);
+            }
+            var response = transport.send(builder, uri);
+            if (response.statusCode() == 401 && attempt == 0 && authenticator.learn(response)) {
+                authenticator.forget(scopes);
+                continue;
+            }
+            return response;
+        }
+    }
+
+    private static void expect(String what, HttpResponse<byte[]> r, int... codes) {
+        for (int code : codes) {
+            if (r.statusCode() == code) {
+                return;
+            }
+        }
+        throw failure(what, r);
+    }
+
+    static RegistryException failure(String what, HttpResponse<byte[]> r) {
+        return new RegistryException(what + ": " + ErrorBody.describe(r.statusCode(), r.body()), r.statusCode(), retryAfter(r));
+    }
+
+    static Duration retryAfter(HttpResponse<?> r) {
+        var value = r.headers().firstValue("Retry-After");
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(value.get().trim()));
+        } catch (NumberFormatException e) {
+            try {
+                var when = ZonedDateTime.parse(value.get().trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                var d = Duration.between(ZonedDateTime.now(), when);
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (RuntimeException ignored) {
+                return null;
+            }
+        }
+    }
+
+    private static List<String> push(String repository) {
+        return List.of(pushScope(repository));
+    }
+
+    private static List<String> pull(String repository) {
+        return List.of(pullScope(repository));
+    }
+
+    private static String pushScope(String repository) {
+        return "repository:" + repository + ":pull,push";
+    }
+
+    private static String pullScope(String repository) {
+        return "repository:" + repository + ":pull";
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("host", host);
+        m.put("insecure", options.insecure());
+        return "RegistryClient" + m;
+    }
+}

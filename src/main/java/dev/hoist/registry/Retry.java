@@ -1,0 +1,91 @@
+package dev.hoist.registry;
+
+import dev.hoist.HoistException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Tries an operation again after transient failures (no answer, 408, 429, 5xx) with exponential
+ * backoff and jitter, honouring {@code Retry-After}. Input errors and other answers fail at once.
+ */
+public final class Retry {
+
+    /** Told before each new attempt. */
+    @FunctionalInterface
+    public interface Listener {
+        void retrying(int attempt, Duration delay, String reason);
+    }
+
+    @FunctionalInterface
+    public interface Operation<T> {
+        T run() throws IOException;
+    }
+
+    private static final Duration BASE = Duration.ofMillis(500);
+    private static final Duration MAX = Duration.ofSeconds(15);
+    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(120);
+
+    private final int retries;
+
+    public Retry(int retries) {
+        this.retries = Math.max(0, retries);
+    }
+
+    public <T> T run(String what, Listener listener, Operation<T> operation) {
+        for (int attempt = 0; ; attempt++) {
+            RuntimeException failure;
+            try {
+                return operation.run();
+            } catch (IOException e) {
+                var hoist = HoistException.find(e);
+                if (hoist != null) {
+                    throw hoist;
+                }
+                failure = Transport.unreachable(what, e);
+            } catch (RegistryException e) {
+                failure = e;
+            }
+            var re = (RegistryException) failure;
+            if (!re.transientFailure() || attempt >= retries || isPermanent(re)) {
+                throw re;
+            }
+            var delay = delay(attempt, re.retryAfter());
+            if (listener != null) {
+                listener.retrying(attempt + 1, delay, re.getMessage());
+            }
+            sleep(delay);
+        }
+    }
+
+    /** A host that does not resolve will not resolve a second later. */
+    private static boolean isPermanent(RegistryException e) {
+        return e.getCause() instanceof UnknownHostException;
+    }
+
+    static Duration delay(int attempt, Duration retryAfter) {
+        if (retryAfter != null) {
+            return retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
+        }
+        long base = Math.min(MAX.toMillis(), BASE.toMillis() << Math.min(attempt, 10));
+        double jitter = 0.5 + ThreadLocalRandom.current().nextDouble();
+        return Duration.ofMillis((long) (base * jitter));
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HoistException("interrupted", HoistException.Kind.CANCELLED, e);
+        }
+    }
+
+    static boolean isConnectionProblem(IOException e) {
+        return e instanceof ConnectException || e instanceof HttpTimeoutException || e instanceof UnknownHostException;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.hoist.registry;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.concurrent.Executors;
+
+/**
+ * One HTTP client per registry with its TLS settings. It finds out whether the registry speaks
+ * HTTPS or (when allowed) plain HTTP, and logs requests at debug level without any secret.
+ */
+final class Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+
+    private final String host;
+    private final HttpClient client;
+    private final boolean plainHttpAllowed;
+    private volatile URI base;
+
+    Transport(String host, RegistryOptions options) {
+        this.host = host;
+        this.plainHttpAllowed = options.insecure() || isLoopback(host);
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(options.connectTimeout())
+                .sslContext(Tls.context(options.insecure(), options.caCert()))
+                .executor(Executors.newCachedThreadPool(r -> {
+                    var t = new Thread(r, "hoist-http-" + host);
+                    t.setDaemon(true);
+                    return t;
+                }))
+                .build();
+    }
+
+    /** Like docker: localhost and 127.0.0.0/8 may fall back to plain HTTP without --insecure. */
+    static boolean isLoopback(String host) {
+        var name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.split(":")[0];
+        return name.equals("localhost") || name.startsWith("127.") || name.equals("[::1]");
+    }
+
+    String host() {
+        return host;
+    }
+
+    URI base() {
+        return base;
+    }
+
+    /**
+     * Pings {@code /v2/} over HTTPS and, where allowed, falls back to HTTP when the server does not
+     * speak TLS. Returns the ping's response, whose challenge tells how to authenticate.
+     */
+    HttpResponse<byte[]> ping() throws IOException {
+        var https = URI.create("https://" + host + "/");
+        try {
+            var response = send(HttpRequest.newBuilder(https.resolve("/v2/")).GET(), https.resolve("/v2/"));
+            base = https;
+            return response;
+        } catch (SSLException e) {
+            if (!plainHttpAllowed) {
+                throw tlsFailure(e);
+            }
+            var http = URI.create("http://" + host + "/");
+            HttpResponse<byte[]> response;
+            try {
+                response = send(HttpRequest.newBuilder(http.resolve("/v2/")).GET(), http.resolve("/v2/"));
+            } catch (IOException plain) {
+                throw tlsFailure(e);
+            }
+            if (response.statusCode() != 200 && response.statusCode() != 401) {
+                throw tlsFailure(e);
+            }
+            log.debug("{} speaks plain HTTP", host);
+            base = http;
+            return response;
+        }
+    }
+
+    private RegistryException tlsFailure(SSLException e) {
+        var msg = e instanceof SSLHandshakeException && String.valueOf(e.getMessage()).contains("PKIX")
+                ? host + ": TLS certificate is not trusted; pass --ca-cert FILE to trust its CA, or --insecure"
+                : e instanceof SSLHandshakeException && String.valueOf(e.getMessage()).contains("No subject alternative")
+                ? host + ": TLS certificate does not match the host name; pass --insecure to accept it"
+                : host + ": TLS handshake failed: " + e.getMessage() + (plainHttpAllowed ? "" : " (use --insecure for a plain-HTTP registry)");
+        return new RegistryException(msg, e);
+    }
+
+    HttpResponse<byte[]> send(HttpRequest.Builder builder, URI uri) throws IOException {
+        var request = builder.build();
+        long start = System.nanoTime();
+        try {
+            var response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (log.isDebugEnabled()) {
+                log.debug("{} {} -> {} ({} ms){}", request.method(), redact(uri), response.statusCode(),
+                        (System.nanoTime() - start) / 1_000_000,
+                        request.headers().firstValue("Authorization").isPresent() ? " [Authorization: redacted]" : "");
+            }
+            return response;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        } catch (IOException e) {
+            log.debug("{} {} failed: {}", request.method(), redact(uri), e.toString());
+            throw e;
+        }
+    }
+
+    /** Upload URLs may carry opaque state; show the path only. */
+    static String redact(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath() + (uri.getRawQuery() != null ? "?…" : "");
+    }
+
+    /** A readable failure for a registry that did not answer. */
+    static RegistryException unreachable(String what, IOException e) {
+        String reason;
+        if (e instanceof UnknownHostException || e.getCause() instanceof UnresolvedAddressException
+                || e instanceof ConnectException && e.getCause() instanceof UnresolvedAddressException) {
+            return new RegistryException(what + ": host does not resolve", new UnknownHostException(e.getMessage()));
+        } else if (e instanceof HttpConnectTimeoutException) {
+            reason = "connection timed out";
+        } else if (e instanceof ConnectException) {
+            reason = "connection refused";
+        } else if (e instanceof HttpTimeoutException) {
+            reason = "request timed out";
+        } else {
+            reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        }
+        return new RegistryException(what + ": " + reason, e);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.hoist.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hoist.image.Blob;
+import dev.hoist.image.CompressedLayer;
+import dev.hoist.image.Descriptor;
+import dev.hoist.image.Digest;
+import dev.hoist.image.Image;
+import dev.hoist.image.InvalidImageException;
+import dev.hoist.image.Json;
+import dev.hoist.image.Layer;
+import dev.hoist.image.Manifest;
+import dev.hoist.image.MediaTypes;
+import dev.hoist.image.Platform;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A {@code docker save} archive, in the legacy form ({@code ID/layer.tar}) and the OCI-layout form
+ * Docker 25+ writes ({@code blobs/sha256/...}); both are read through {@code manifest.json}. The
+ * config is kept byte for byte (so the image ID stays), layers are uncompressed tars that are
+ * gzip-compressed on their way out, and the manifest is a Docker schema 2 manifest built from the
+ * pushed layers.
+ */
+final class DockerArchive {
+
+    private static final int MAX_CONFIG = 16 * 1024 * 1024;
+
+    private final Tree tree;
+    private final String origin;
+
+    DockerArchive(Tree tree, String origin) {
+        this.tree = tree;
+        this.origin = origin;
+    }
+
+    static boolean isArchive(Tree tree) {
+        return tree.exists("manifest.json");
+    }
+
+    /**
+     * The images the archive holds, one entry per tag (an untagged image once).
+     *
+     * @param selector {@code REPO:TAG}, {@code @N} (0-based position in manifest.json), or null for all
+     */
+    List<SourceImage> images(String selector) {
+        if (!tree.exists("manifest.json")) {
+            throw new InvalidImageException(tree.name() + ": not a docker-save archive (no manifest.json)");
+        }
+        var node = parseList(tree.read("manifest.json", Manifest.MAX_BYTES));
+        var out = new ArrayList<SourceImage>();
+        for (int i = 0; i < node.size(); i++) {
+            var entry = node.get(i);
+            var repoTags = new LinkedHashSet<String>();
+            var tags = entry.get("RepoTags");
+            if (tags != null && tags.isArray()) {
+                tags.forEach(t -> repoTags.add(t.asText()));
+            }
+            var first = repoTags.isEmpty() ? null : repoTags.iterator().next();
+            if (selector == null) {
+                var image = load(entry, i, first);
+                if (repoTags.isEmpty()) {
+                    out.add(SourceImage.named(origin, null, image));
+                }
+                repoTags.forEach(t -> out.add(SourceImage.named(origin, t, image)));
+            } else if (selector.equals("@" + i)) {
+                out.add(SourceImage.named(origin, first, load(entry, i, first)));
+            } else if (repoTags.stream().anyMatch(t -> sameRef(t, selector))) {
+                out.add(SourceImage.named(origin, selector, load(entry, i, selector)));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new InvalidImageException(tree.name() + (selector == null
+                    ? ": manifest.json lists no images"
+                    : ": no image '" + selector + "' in the archive"));
+        }
+        return out;
+    }
+
+    /** {@code busybox:latest} names the same image as {@code docker.io/library/busybox:latest}. */
+    private static boolean sameRef(String a, String b) {
+        return shortRef(a).equals(shortRef(b));
+    }
+
+    private static String shortRef(String ref) {
+        var r = ref.startsWith("docker.io/") ? ref.substring("docker.io/".length()) : ref;
+        return r.startsWith("library/") ? r.substring("library/".length()) : r;
+    }
+
+    private JsonNode parseList(byte[] raw) {
+        try {
+            var node = Json.MAPPER.readTree(raw);
+            if (node == null || !node.isArray()) {
+                throw new InvalidImageException(tree.name() + ": manifest.json is not a list");
+            }
+            return node;
+        } catch (java.io.IOException e) {
+            throw new InvalidImageException(tree.name() + ": manifest.json is not valid JSON");
+        }
+    }
+
+    private Image load(JsonNode entry, int position, String firstTag) {
+        var configPath = Json.text(entry, "Config");
+        if (configPath == null) {
+            throw new InvalidImageException(tree.name() + ": manifest.json entry " + position + " has no Config");
+        }
+        var configBytes = tree.read(configPath, MAX_CONFIG);
+        var configDigest = Digest.sha256(configBytes);
+        var config = new Blob(new Descriptor(MediaTypes.DOCKER_CONFIG, configDigest, configBytes.length),
+                tree.content(configPath));
+        var configNode = Json.parse(configBytes, tree.name() + ": " + configPath);
+        var diffIds = new ArrayList<Digest>();
+        var rootfs = configNode.get("rootfs");
+        var ids = rootfs == null ? null : rootfs.get("diff_ids");
+        if (ids != null && ids.isArray()) {
+            for (var id : ids) {
+                try {
+                    diffIds.add(Digest.parse(id.asText()));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidImageException(tree.name() + ": " + configPath + ": " + e.getMessage());
+                }
+            }
+        }
+        var layerPaths = entry.get("Layers");
+        int count = layerPaths == null || !layerPaths.isArray() ? 0 : layerPaths.size();
+        if (count != diffIds.size()) {
+            throw new InvalidImageException(tree.name() + ": manifest.json lists " + count + " layers but the config has "
+                    + diffIds.size() + " diff IDs");
+        }
+        var layers = new ArrayList<Layer>();
+        for (int i = 0; i < count; i++) {
+            var path = layerPaths.get(i).asText();
+            var size = tree.size(path);
+            if (size.isEmpty()) {
+                throw new InvalidImageException(tree.name() + ": layer " + path + " named by manifest.json is missing");
+            }
+            layers.add(new CompressedLayer(diffIds.get(i), size.getAsLong(), tree.content(path), MediaTypes.DOCKER_LAYER_GZIP));
+        }
+        var label = origin + "[" + (firstTag != null ? firstTag : configDigest.shortHex()) + "]";
+        var platform = OciLayout.platformOf(configBytes);
+        return new ArchiveImage(label, config, layers, platform.orElse(null));
+    }
+
+    private record ArchiveImage(String name, Blob config, List<Layer> layers, Platform platformOrNull) implements Image {
+
+        @Override
+        public Optional<Platform> platform() {
+            return Optional.ofNullable(platformOrNull);
+        }
+
+        @Override
+        public Manifest manifest(List<Descriptor> pushedLayers) {
+            ObjectNode node = Json.MAPPER.createObjectNode();
+            node.put("schemaVersion", 2);
+            node.put("mediaType", MediaTypes.DOCKER_MANIFEST);
+            node.set("config", Json.toJson(config.descriptor()));
+            node.set("layers", Json.toJson(pushedLayers));
+            var raw = Json.write(node);
+            return new Manifest(raw, MediaTypes.DOCKER_MANIFEST, Digest.sha256(raw), config.descriptor(), pushedLayers);
+        }
+
+        @Override
+        public Optional<Manifest> storedManifest() {
+            return Optional.empty();
+        }
+    }
+}

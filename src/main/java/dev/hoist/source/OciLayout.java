@@ -1,0 +1,213 @@
+package dev.hoist.source;
+
+import dev.hoist.image.Artifact;
+import dev.hoist.image.Blob;
+import dev.hoist.image.Descriptor;
+import dev.hoist.image.Digest;
+import dev.hoist.image.Image;
+import dev.hoist.image.ImageIndex;
+import dev.hoist.image.Index;
+import dev.hoist.image.InvalidImageException;
+import dev.hoist.image.Json;
+import dev.hoist.image.Layer;
+import dev.hoist.image.Manifest;
+import dev.hoist.image.MediaTypes;
+import dev.hoist.image.Platform;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An OCI image layout ({@code oci-layout}, {@code index.json}, {@code blobs/ALG/HEX}) in a
+ * directory or a tar. Images are pushed byte for byte: manifests and indexes keep their bytes.
+ */
+final class OciLayout {
+
+    private static final int MAX_DEPTH = 4;
+
+    private final Tree tree;
+    private final String origin;
+
+    OciLayout(Tree tree, String origin) {
+        this.tree = tree;
+        this.origin = origin;
+    }
+
+    static boolean isLayout(Tree tree) {
+        return tree.exists("oci-layout") && tree.exists("index.json");
+    }
+
+    /**
+     * The images the layout's top-level index names.
+     *
+     * @param tag only the entry with this reference name, or null for all
+     * @param digest only the manifest or index with this digest (at any depth), or null
+     */
+    List<SourceImage> images(String tag, Digest digest) {
+        if (!tree.exists("oci-layout")) {
+            throw new InvalidImageException(tree.name() + ": not an OCI layout (no oci-layout file)");
+        }
+        var top = Index.parse(tree.read("index.json", Manifest.MAX_BYTES), MediaTypes.OCI_INDEX, tree.name() + ": index.json");
+        if (digest != null) {
+            var found = findByDigest(top.manifests(), digest, 0);
+            if (found == null) {
+                throw new InvalidImageException(tree.name() + ": no manifest or index with digest " + digest);
+            }
+            return List.of(SourceImage.named(origin, found.refName(), load(found, found.refName(), 0)));
+        }
+        var out = new ArrayList<SourceImage>();
+        for (var d : top.manifests()) {
+            var ref = d.refName();
+            if (tag != null) {
+                if (ref != null && (ref.equals(tag) || ref.endsWith(":" + tag) && !tag.contains(":"))) {
+                    out.add(SourceImage.named(origin, ref, load(d, ref, 0)));
+                }
+            } else if (ref != null || top.manifests().size() == 1) {
+                out.add(SourceImage.named(origin, ref, load(d, ref, 0)));
+            }
+        }
+        if (tag != null && out.isEmpty()) {
+            throw new InvalidImageException(tree.name() + ": no image tagged '" + tag + "' (tags: " + tags(top) + ")");
+        }
+        if (out.isEmpty()) {
+            throw new InvalidImageException(tree.name() + ": the layout holds " + top.manifests().size()
+                    + " untagged images; name one with @DIGEST");
+        }
+        return out;
+    }
+
+    private static String tags(Index top) {
+        var names = top.manifests().stream().map(Descriptor::refName).filter(n -> n != null).toList();
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
+    private Descriptor findByDigest(List<Descriptor> descriptors, Digest digest, int depth) {
+        for (var d : descriptors) {
+            if (d.digest().equals(digest)) {
+                return d;
+            }
+        }
+        if (depth >= MAX_DEPTH) {
+            return null;
+        }
+        for (var d : descriptors) {
+            if (MediaTypes.isIndex(d.mediaType())) {
+                var child = readIndex(d);
+                var found = findByDigest(child.manifests(), digest, depth + 1);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Artifact load(Descriptor d, String ref, int depth) {
+        var label = origin + (ref != null ? "[" + ref + "]" : "@" + d.digest().shortHex());
+        if (MediaTypes.isIndex(d.mediaType())) {
+            if (depth >= MAX_DEPTH) {
+                throw new InvalidImageException(tree.name() + ": indexes nested too deeply");
+            }
+            var index = readIndex(d);
+            var children = new ArrayList<Artifact>();
+            for (var child : index.manifests()) {
+                if (MediaTypes.isIndex(child.mediaType()) || MediaTypes.isManifest(child.mediaType())) {
+                    children.add(loadChild(child, label, depth));
+                } else {
+                    throw new InvalidImageException(tree.name() + ": index " + d.digest() + " names "
+                            + child.digest() + " with unsupported media type '" + child.mediaType() + "'");
+                }
+            }
+            return new ImageIndex(label, index, children);
+        }
+        if (MediaTypes.isManifest(d.mediaType()) || d.mediaType() == null) {
+            var raw = readBlob(d);
+            var manifest = Manifest.parse(raw, d.mediaType(), tree.name() + ": manifest " + d.digest());
+            return image(label, manifest, d.platform());
+        }
+        throw new InvalidImageException(tree.name() + ": " + d.digest() + " has unsupported media type '" + d.mediaType() + "'");
+    }
+
+    private Artifact loadChild(Descriptor child, String parentLabel, int depth) {
+        var artifact = load(child, null, depth + 1);
+        if (artifact instanceof LayoutImage image) {
+            var p = child.platform();
+            return new LayoutImage(parentLabel + (p != null ? "[" + p + "]" : "@" + child.digest().shortHex()),
+                    image.manifest, image.config, image.layers, p != null ? p : image.declared);
+        }
+        return artifact;
+    }
+
+    private Index readIndex(Descriptor d) {
+        return Index.parse(readBlob(d), d.mediaType(), tree.name() + ": index " + d.digest());
+    }
+
+    private byte[] readBlob(Descriptor d) {
+        var raw = tree.read(blobPath(d.digest()), Manifest.MAX_BYTES);
+        if (raw.length != d.size() || !d.digest().matches(raw)) {
+            throw new InvalidImageException(tree.name() + ": " + blobPath(d.digest()) + " does not match its digest or size");
+        }
+        return raw;
+    }
+
+    static String blobPath(Digest digest) {
+        return "blobs/" + digest.algorithm() + "/" + digest.hex();
+    }
+
+    private LayoutImage image(String label, Manifest manifest, Platform platform) {
+        var config = blob(manifest.config(), manifest);
+        var layers = new ArrayList<Layer>();
+        for (var d : manifest.layers()) {
+            layers.add(blob(d, manifest));
+        }
+        return new LayoutImage(label, manifest, config, layers, platform);
+    }
+
+    private Blob blob(Descriptor d, Manifest manifest) {
+        var path = blobPath(d.digest());
+        var size = tree.size(path);
+        if (size.isEmpty()) {
+            throw new InvalidImageException(tree.name() + ": blob " + d.digest() + " named by manifest "
+                    + manifest.digest() + " is missing");
+        }
+        if (size.getAsLong() != d.size()) {
+            throw new InvalidImageException(tree.name() + ": blob " + d.digest() + " has " + size.getAsLong()
+                    + " bytes, its descriptor says " + d.size());
+        }
+        return new Blob(d, tree.content(path));
+    }
+
+    private record LayoutImage(String name, Manifest manifest, Blob config, List<Layer> layers, Platform declared)
+            implements Image {
+
+        @Override
+        public Optional<Platform> platform() {
+            return declared != null ? Optional.of(declared) : ConfigPlatform.read(config);
+        }
+
+        @Override
+        public Manifest manifest(List<Descriptor> pushedLayers) {
+            return manifest;
+        }
+
+        @Override
+        public Optional<Manifest> storedManifest() {
+            return Optional.of(manifest);
+        }
+    }
+
+    static Optional<Platform> platformOf(byte[] config) {
+        try {
+            var node = Json.parse(config, "config");
+            var os = Json.text(node, "os");
+            var arch = Json.text(node, "architecture");
+            if (os == null || arch == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Platform(os, arch, Json.text(node, "variant"), null, null));
+        } catch (InvalidImageException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.hoist.source;
+
+import dev.hoist.HoistException;
+import dev.hoist.image.Digest;
+import dev.hoist.image.InvalidImageException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Opens a source as the user names it:
+ * {@code oci:DIR[:TAG|@DIGEST]}, {@code oci-archive:FILE[:TAG]},
+ * {@code docker-archive:FILE[:REPO:TAG|:@N]}, or a bare path whose kind is found from its content.
+ */
+public final class Sources {
+
+    private Sources() {
+    }
+
+    public static List<SourceImage> open(String spec) {
+        if (spec.startsWith("oci:")) {
+            var parts = PathAndRef.split(spec.substring(4), true);
+            return new OciLayout(directory(parts.path), spec).images(parts.tag, parts.digest);
+        }
+        if (spec.startsWith("oci-archive:")) {
+            var parts = PathAndRef.split(spec.substring(12), false);
+            return new OciLayout(tar(parts.path), spec).images(parts.tag, null);
+        }
+        if (spec.startsWith("docker-archive:")) {
+            var rest = spec.substring(15);
+            var path = rest;
+            String selector = null;
+            if (!Files.exists(Path.of(rest))) {
+                int colon = rest.indexOf(':');
+                if (colon > 0) {
+                    path = rest.substring(0, colon);
+                    selector = rest.substring(colon + 1);
+                }
+            }
+            return new DockerArchive(tar(path), spec).images(selector);
+        }
+        var path = Path.of(spec);
+        if (Files.isDirectory(path)) {
+            var tree = new DirectoryTree(path);
+            if (!OciLayout.isLayout(tree)) {
+                throw new InvalidImageException(spec + ": directory is not an OCI layout (no oci-layout and index.json)");
+            }
+            return new OciLayout(tree, spec).images(null, null);
+        }
+        var tree = tar(spec);
+        if (DockerArchive.isArchive(tree)) {
+            return new DockerArchive(tree, spec).images(null);
+        }
+        if (OciLayout.isLayout(tree)) {
+            return new OciLayout(tree, spec).images(null, null);
+        }
+        throw new InvalidImageException(spec + ": archive is neither a docker-save archive (manifest.json) nor an OCI layout (oci-layout, index.json)");
+    }
+
+    private static Tree directory(String dir) {
+        var path = Path.of(dir);
+        if (!Files.isDirectory(path)) {
+            throw new InvalidImageException(dir + ": no such directory");
+        }
+        return new DirectoryTree(path);
+    }
+
+    private static Tree tar(String file) {
+        var path = Path.of(file);
+        if (!Files.exists(path)) {
+            throw new InvalidImageException(file + ": no such file");
+        }
+        if (Files.isDirectory(path)) {
+            throw new InvalidImageException(file + ": is a directory; use oci:" + file + " for a layout");
+        }
+        if (!Files.isReadable(path)) {
+            throw new InvalidImageException(file + ": permission denied");
+        }
+        if (isCompressed(path)) {
+            throw new InvalidImageException(file + ": compressed archives cannot be read in place; decompress it first (e.g. gunzip)");
+        }
+        if (!TarTree.looksLikeTar(path)) {
+            throw new InvalidImageException(file + ": not a tar archive");
+        }
+        return new TarTree(path);
+    }
+
+    private static boolean isCompressed(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            var magic = in.readNBytes(4);
+            return magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b
+                    || magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
+                    && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd;
+        } catch (IOException e) {
+            throw new HoistException(path + ": cannot read: " + e.getMessage(), HoistException.Kind.INPUT, e);
+        }
+    }
+
+    /** {@code PATH[:TAG]} or {@code PATH[@DIGEST]}; a path that exists whole is taken as is. */
+    private record PathAndRef(String path, String tag, Digest digest) {
+
+        static PathAndRef split(String text, boolean allowDigest) {
+            if (Files.exists(Path.of(text))) {
+                return new PathAndRef(text, null, null);
+            }
+            int at = text.lastIndexOf('@');
+            if (allowDigest && at > 0 && Digest.isDigest(text.substring(at + 1))) {
+                return new PathAndRef(text.substring(0, at), null, Digest.parse(text.substring(at + 1)));
+            }
+            int colon = text.lastIndexOf(':');
+            if (colon > 0 && !text.substring(colon + 1).contains("/")) {
+                return new PathAndRef(text.substring(0, colon), text.substring(colon + 1), null);
+            }
+            return new PathAndRef(text, null, null);
+        }
+    }
+}
