@@ -262,7 +262,8 @@ public final class RegistryClient {
         return URI.create(s + (location.getRawQuery() == null ? "?" : "&") + "digest=" + encode(digest.toString()));
     }
 
-    private URI uri(String path) {
+    private URI uri(String path) throws IOException {
+        ensurePinged();
         return transport.base().resolve(path);
     }
 

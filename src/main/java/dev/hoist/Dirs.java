@@ -1,0 +1,39 @@
+package dev.hoist;
+
+import java.nio.file.Path;
+
+/**
+ * Where hoist keeps state, the XDG way: config in {@code $XDG_CONFIG_HOME/hoist} (default
+ * {@code ~/.config/hoist}), caches in {@code $XDG_CACHE_HOME/hoist} (default {@code ~/.cache/hoist}).
+ * {@code HOIST_CONFIG_DIR} / {@code HOIST_CACHE_DIR} (or the system properties of the same names
+ * in lower case with dots) point elsewhere.
+ */
+public final class Dirs {
+
+    private Dirs() {
+    }
+
+    public static Path config() {
+        return resolve("hoist.config.dir", "HOIST_CONFIG_DIR", "XDG_CONFIG_HOME", ".config");
+    }
+
+    public static Path cache() {
+        return resolve("hoist.cache.dir", "HOIST_CACHE_DIR", "XDG_CACHE_HOME", ".cache");
+    }
+
+    private static Path resolve(String property, String override, String xdg, String fallback) {
+        var p = System.getProperty(property);
+        if (p != null && !p.isBlank()) {
+            return Path.of(p);
+        }
+        var o = System.getenv(override);
+        if (o != null && !o.isBlank()) {
+            return Path.of(o);
+        }
+        var x = System.getenv(xdg);
+        if (x != null && !x.isBlank()) {
+            return Path.of(x, "hoist");
+        }
+        return Path.of(System.getProperty("user.home"), fallback, "hoist");
+    }
+}

@@ -1,0 +1,77 @@
+package dev.hoist.cli;
+
+import dev.hoist.HoistException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** {@code hoist}: the entry point. */
+@Command(name = "hoist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Puts container images into OCI registries.",
+        subcommands = {PushCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:a push failed (registry error, network)", "2:bad usage or unreadable input",
+                "130:cancelled (Ctrl-C)"})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** What a command needs from the process: streams and environment, so tests can run it in-process. */
+    public record Io(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean terminal) {
+    }
+
+    public static void main(String[] args) {
+        var io = new Io(System.out, System.err, System.in, System.getenv(), System.console() != null);
+        System.exit(execute(io, args));
+    }
+
+    public static int execute(Io io, String... args) {
+        var cli = new CommandLine(new Main(), new Factory(io));
+        cli.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8));
+        cli.setParameterExceptionHandler((e, a) -> {
+            io.err().println("hoist: " + e.getMessage());
+            io.err().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more.");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            var hoist = HoistException.find(e);
+            io.err().println("hoist: " + (hoist != null ? hoist.getMessage() : e.toString()));
+            if (Verbosity.verbose() || hoist == null) {
+                e.printStackTrace(io.err());
+            }
+            return hoist != null ? hoist.kind().exitCode : 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Hands {@link Io} to commands that take it. */
+    private record Factory(Io io) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            if (cls == PushCommand.class) {
+                return cls.cast(new PushCommand(io));
+            }
+            return CommandLine.defaultFactory().create(cls);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            var v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"hoist " + (v != null ? v : "dev")};
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.hoist.engine;
+
+import dev.hoist.HoistException;
+import dev.hoist.image.Artifact;
+import dev.hoist.image.Image;
+import dev.hoist.image.ImageIndex;
+import dev.hoist.image.ImageRef;
+import dev.hoist.image.InvalidImageException;
+import dev.hoist.image.Platform;
+import dev.hoist.source.SourceImage;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Turns the images found in sources into plan items: platform picked, target refs named. */
+public final class Planner {
+
+    private Planner() {
+    }
+
+    /**
+     * Maps images to one target repository. A target with a tag takes exactly one image; without
+     * one, each image keeps the tag it has in its source ({@code latest} when it has none).
+     */
+    public static List<PushItem> toTarget(List<SourceImage> images, ImageRef target, Platform platform) {
+        var selected = new ArrayList<SourceImage>();
+        for (var image : images) {
+            selected.add(platform == null ? image
+                    : new SourceImage(image.origin(), image.repository(), image.tag(), select(image.artifact(), platform)));
+        }
+        var items = new LinkedHashMap<String, PushItem>();
+        boolean explicit = target.tag() != null || target.digest() != null;
+        if (explicit && distinctArtifacts(selected) > 1) {
+            throw new HoistException("the source holds " + selected.size() + " images ("
+                    + selected.stream().map(SourceImage::displayName).collect(Collectors.joining(", "))
+                    + "); name one in the source, or give the target no tag so each keeps its own",
+                    HoistException.Kind.USAGE);
+        }
+        for (var image : selected) {
+            ImageRef ref;
+            if (explicit) {
+                ref = target;
+            } else {
+                ref = target.withTag(image.tag() != null ? image.tag() : "latest");
+            }
+            var previous = items.get(ref.toString());
+            if (previous != null) {
+                if (previous.artifact() != image.artifact()) {
+                    throw new HoistException("two different images would both be pushed as " + ref
+                            + " (" + previous.source() + " and " + image.displayName() + ")", HoistException.Kind.USAGE);
+                }
+                continue;
+            }
+            items.put(ref.toString(), new PushItem(image.origin() + (image.tag() != null ? " " + image.displayName() : ""),
+                    image.artifact(), ref));
+        }
+        return List.copyOf(items.values());
+    }
+
+    private static long distinctArtifacts(List<SourceImage> images) {
+        return images.stream().map(i -> System.identityHashCode(i.artifact())).distinct().count();
+    }
+
+    /** The image of an index that runs on {@code platform}, or the image itself when it does. */
+    static Artifact select(Artifact artifact, Platform platform) {
+        if (artifact instanceof ImageIndex index) {
+            var found = new ArrayList<String>();
+            for (var child : index.children()) {
+                if (child instanceof Image image) {
+                    var p = image.platform();
+                    p.ifPresent(x -> found.add(x.toString()));
+                    if (p.isPresent() && platform.matches(p.get())) {
+                        return image;
+                    }
+                } else {
+                    var nested = (ImageIndex) child;
+                    try {
+                        return select(nested, platform);
+                    } catch (InvalidImageException ignored) {
+                        // Look on in the other children.
+                    }
+                }
+            }
+            throw new InvalidImageException(index.name() + ": no image for platform " + platform
+                    + (found.isEmpty() ? "" : " (it has " + String.join(", ", found) + ")"));
+        }
+        var image = (Image) artifact;
+        var p = image.platform();
+        if (p.isPresent() && !platform.matches(p.get())) {
+            throw new InvalidImageException(image.name() + " is for " + p.get() + ", not " + platform);
+        }
+        return image;
+    }
+}

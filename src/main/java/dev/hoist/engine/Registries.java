@@ -1,0 +1,37 @@
+package dev.hoist.engine;
+
+import dev.hoist.credentials.CredentialStore;
+import dev.hoist.registry.RegistryClient;
+import dev.hoist.registry.RegistryOptions;
+import dev.hoist.registry.Retry;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One {@link RegistryClient} per registry host for a run, with the run's credentials and TLS settings. */
+public final class Registries {
+
+    private final CredentialStore credentials;
+    private final RegistryOptions options;
+    private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
+    private volatile Retry.Listener retryListener;
+
+    public Registries(CredentialStore credentials, RegistryOptions options) {
+        this.credentials = credentials;
+        this.options = options;
+    }
+
+    void onRetry(Retry.Listener listener) {
+        this.retryListener = listener;
+    }
+
+    public RegistryClient client(String host) {
+        return clients.computeIfAbsent(host, h -> new RegistryClient(h, credentials.lookup(h), options,
+                (attempt, delay, reason) -> {
+                    var l = retryListener;
+                    if (l != null) {
+                        l.retrying(attempt, delay, reason);
+                    }
+                }));
+    }
+}
