@@ -42,8 +42,6 @@ final class PlainProgress implements PushListener {
                     e.attempt() + 1, e.reason());
         } else if (event instanceof PushEvent.ImageDone e) {
             return (e.result().upToDate() ? "up to date " : "done ") + e.result().target() + "@" + e.result().digest();
-        } else if (event instanceof PushEvent.ImageFailed e) {
-            return "failed " + e.result().target() + ": " + e.result().error();
         }
         return null;
     }

@@ -248,12 +248,15 @@ final class PushCommand implements Callable<Integer> {
                 }
             }
         }
-        if (!quiet) {
-            for (var image : result.images()) {
-                if (!image.ok()) {
-                    io.err().println("hoist: " + image.target() + ": " + image.error());
-                }
+        for (var image : result.images()) {
+            if (!image.ok()) {
+                var t = image.target();
+                // Registry errors already name the repository; don't say it twice.
+                var named = image.error().startsWith(t.registry() + "/" + t.repository());
+                io.err().println("hoist: " + (named ? "" : t + ": ") + image.error());
             }
+        }
+        if (!quiet) {
             io.err().println(Summary.line(result));
         }
     }

@@ -37,6 +37,7 @@ public final class RegistryClient {
     private final String host;
     private final Transport transport;
     private final Authenticator authenticator;
+    private final Credentials credentials;
     private final RegistryOptions options;
     private final Retry retry;
     private final Retry.Listener retryListener;
@@ -47,6 +48,7 @@ public final class RegistryClient {
         this.options = options;
         this.transport = new Transport(host, options);
         this.authenticator = new Authenticator(transport, credentials);
+        this.credentials = credentials;
         this.retry = new Retry(options.retries());
         this.retryListener = retryListener;
     }
@@ -309,7 +311,7 @@ public final class RegistryClient {
         }
     }
 
-    private static void expect(String what, HttpResponse<byte[]> r, int... codes) {
+    private void expect(String what, HttpResponse<byte[]> r, int... codes) {
         for (int code : codes) {
             if (r.statusCode() == code) {
                 return;
@@ -318,8 +320,17 @@ public final class RegistryClient {
         throw failure(what, r);
     }
 
-    static RegistryException failure(String what, HttpResponse<byte[]> r) {
-        return new RegistryException(what + ": " + ErrorBody.describe(r.statusCode(), r.body()), r.statusCode(), retryAfter(r));
+    private RegistryException failure(String what, HttpResponse<byte[]> r) {
+        var description = ErrorBody.describe(r.statusCode(), r.body());
+        if (r.statusCode() == 401 && description.startsWith("HTTP 401")) {
+            description = "unauthorized: authentication required";
+        }
+        if (r.statusCode() == 401) {
+            description += credentials.isAnonymous()
+                    ? " (pass -u USER --password-stdin)"
+                    : " (check the credentials from " + credentials.source() + ")";
+        }
+        return new RegistryException(what + ": " + description, r.statusCode(), retryAfter(r));
     }
 
     static Duration retryAfter(HttpResponse<?> r) {

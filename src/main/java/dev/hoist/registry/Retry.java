@@ -62,9 +62,9 @@ public final class Retry {
         }
     }
 
-    /** A host that does not resolve will not resolve a second later. */
+    /** A host that does not resolve, or a certificate not trusted, will not be fixed a second later. */
     private static boolean isPermanent(RegistryException e) {
-        return e.getCause() instanceof UnknownHostException;
+        return e.getCause() instanceof UnknownHostException || e.getCause() instanceof javax.net.ssl.SSLException;
     }
 
     static Duration delay(int attempt, Duration retryAfter) {
