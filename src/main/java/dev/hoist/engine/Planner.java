@@ -53,10 +53,17 @@ public final class Planner {
                 }
                 continue;
             }
-            items.put(ref.toString(), new PushItem(image.origin() + (image.tag() != null ? " " + image.displayName() : ""),
-                    image.artifact(), ref));
+            items.put(ref.toString(), new PushItem(describe(image), image.artifact(), ref));
         }
         return List.copyOf(items.values());
+    }
+
+    /** {@code app.tar[demo/app:1.0]}, or just the source when it already names the image. */
+    static String describe(SourceImage image) {
+        if (image.tag() == null || image.origin().endsWith(":" + image.tag())) {
+            return image.origin();
+        }
+        return image.origin() + "[" + image.displayName() + "]";
     }
 
     private static long distinctArtifacts(List<SourceImage> images) {

@@ -171,7 +171,9 @@ public final class RegistryClient {
             var session = session(what, r);
             var counter = new AtomicReference<CountingInputStream>();
             StreamBody.Opener open = () -> {
-                var c = new CountingInputStream(new GzipInputStream(layer.open()), listener, true);
+                // Progress counts uncompressed bytes read, comparable with the layer's size.
+                var read = new CountingInputStream(layer.open(), listener, false);
+                var c = new CountingInputStream(new GzipInputStream(read), TransferListener.NONE, true);
                 counter.set(c);
                 return c;
             };

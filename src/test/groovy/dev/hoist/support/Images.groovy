@@ -32,7 +32,7 @@ class Images {
         def random = new Random(seed.hashCode())
         def bytes = new byte[size]
         random.nextBytes(bytes)
-        def text = ("hoist test layer ${seed}\n" * (size.intdiv(40) + 1)).getBytes('UTF-8')
+        def text = ("hoist test layer ${seed}\n" * (size.intdiv(10) + 1)).getBytes('UTF-8')
         System.arraycopy(text, 0, bytes, 0, size.intdiv(2))
         data.bytes = bytes
         Proc.ok(['tar', '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', root.path,

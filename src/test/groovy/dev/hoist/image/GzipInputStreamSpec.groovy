@@ -1,0 +1,48 @@
+package dev.hoist.image
+
+import spock.lang.Specification
+
+import java.util.zip.GZIPInputStream
+
+class GzipInputStreamSpec extends Specification {
+
+    static byte[] sample(int size) {
+        def bytes = new byte[size]
+        new Random(42).nextBytes(bytes)
+        def text = ('some text that compresses well ' * (size.intdiv(31) + 1)).bytes
+        System.arraycopy(text, 0, bytes, 0, size.intdiv(2))
+        bytes
+    }
+
+    static byte[] gzip(byte[] input) {
+        new GzipInputStream(new ByteArrayInputStream(input)).bytes
+    }
+
+    def "produces a valid gzip stream that decompresses to the input (#size bytes)"() {
+        given:
+        def input = sample(size)
+
+        expect:
+        new GZIPInputStream(new ByteArrayInputStream(gzip(input))).bytes == input
+
+        where:
+        size << [0, 1, 65_535, 65_536, 1_000_003]
+    }
+
+    def "is deterministic: same input, same bytes"() {
+        given:
+        def input = sample(500_000)
+
+        expect:
+        gzip(input) == gzip(input)
+        Digest.sha256(gzip(input)) == Digest.sha256(gzip(input.clone()))
+    }
+
+    def "writes a header without a name or time, so nothing about the run leaks into the digest"() {
+        when:
+        def out = gzip('x'.bytes)
+
+        then:
+        out[0..9] == [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff].collect { it as byte }
+    }
+}
