@@ -124,11 +124,19 @@ final class Transport {
         return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath() + (uri.getRawQuery() != null ? "?…" : "");
     }
 
+    private static boolean unresolved(Throwable e) {
+        for (var c = e; c != null; c = c.getCause()) {
+            if (c instanceof UnknownHostException || c instanceof UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A readable failure for a registry that did not answer. */
     static RegistryException unreachable(String what, IOException e) {
         String reason;
-        if (e instanceof UnknownHostException || e.getCause() instanceof UnresolvedAddressException
-                || e instanceof ConnectException && e.getCause() instanceof UnresolvedAddressException) {
+        if (unresolved(e)) {
             return new RegistryException(what + ": host does not resolve", new UnknownHostException(e.getMessage()));
         } else if (e instanceof HttpConnectTimeoutException) {
             reason = "connection timed out";
