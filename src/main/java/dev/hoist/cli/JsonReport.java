@@ -37,30 +37,35 @@ final class JsonReport {
         root.put("ended", r.ended().toString());
         root.put("durationMs", r.duration().toMillis());
         root.put("cancelled", r.cancelled());
+        root.put("dryRun", r.dryRun());
         var totals = root.putObject("totals");
-        totals.put("images", r.images().size());
+        totals.put("found", r.found());
+        totals.put("selected", r.images().size());
         totals.put("pushed", r.pushed());
         totals.put("upToDate", r.upToDate());
         totals.put("failed", r.failed());
+        totals.put("bytesRead", r.bytesRead());
         totals.put("bytesSent", r.bytesSent());
+        totals.put("retries", r.retries());
         totals.put("bytesPerSecond", Math.round(r.throughput()));
         blobs(totals.putObject("blobs"), r.blobsUploaded(), r.blobsSkipped(), r.blobsMounted());
         var images = root.putArray("images");
         for (var i : r.images()) {
-            images.add(image(i));
+            images.add(image(i, r.dryRun()));
         }
         var errors = root.putArray("errors");
         r.errors().forEach(errors::add);
         return root;
     }
 
-    private static ObjectNode image(ImageResult i) {
+    private static ObjectNode image(ImageResult i, boolean dryRun) {
         var node = Json.MAPPER.createObjectNode();
         node.put("source", i.source());
         node.put("target", i.target().toString());
         node.put("digest", i.digest() == null ? null : i.digest().toString());
         node.put("mediaType", i.mediaType());
-        node.put("status", !i.ok() ? "failed" : i.upToDate() ? "up-to-date" : "pushed");
+        node.put("status", !i.ok() ? "failed" : i.upToDate() ? "up-to-date" : dryRun ? "would-push" : "pushed");
+        node.put("bytesRead", i.bytesRead());
         node.put("bytesSent", i.bytesSent());
         blobs(node.putObject("blobs"), i.blobsUploaded(), i.blobsSkipped(), i.blobsMounted());
         node.put("durationMs", i.duration().toMillis());

@@ -13,7 +13,7 @@ import java.util.Map;
 /** {@code hoist}: the entry point. */
 @Command(name = "hoist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Puts container images into OCI registries.",
-        subcommands = {PushCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PushCommand.class, ImagesCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a push failed (registry error, network)", "2:bad usage or unreadable input",
                 "130:cancelled (Ctrl-C)"})
@@ -62,6 +62,9 @@ public final class Main implements Runnable {
         public <K> K create(Class<K> cls) throws Exception {
             if (cls == PushCommand.class) {
                 return cls.cast(new PushCommand(io));
+            }
+            if (cls == ImagesCommand.class) {
+                return cls.cast(new ImagesCommand(io));
             }
             return CommandLine.defaultFactory().create(cls);
         }

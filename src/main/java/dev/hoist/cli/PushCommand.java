@@ -6,19 +6,18 @@ import dev.hoist.credentials.CredentialChain;
 import dev.hoist.credentials.Credentials;
 import dev.hoist.engine.BlobInfoCache;
 import dev.hoist.engine.CancelToken;
-import dev.hoist.engine.Planner;
+import dev.hoist.engine.Mapping;
+import dev.hoist.engine.PlanBuilder;
+import dev.hoist.engine.PlanException;
 import dev.hoist.engine.PushEngine;
-import dev.hoist.engine.PushItem;
 import dev.hoist.engine.PushListener;
 import dev.hoist.engine.PushPlan;
 import dev.hoist.engine.PushResult;
 import dev.hoist.engine.Registries;
 import dev.hoist.image.ImageRef;
-import dev.hoist.image.Platform;
 import dev.hoist.registry.RegistryOptions;
-import dev.hoist.source.SourceImage;
-import dev.hoist.source.Sources;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,27 +31,46 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** {@code hoist push SOURCE... TARGET}: pushes images from archives and layouts to a registry. */
+/** {@code hoist push}: pushes images from archives and layouts to registries or an OCI layout. */
 @Command(name = "push", mixinStandardHelpOptions = true, sortOptions = false,
-        customSynopsis = {"hoist push [OPTIONS] SOURCE... TARGET", "   or: hoist push [OPTIONS] SOURCE... --to TARGET [--to TARGET]..."},
+        customSynopsis = {"hoist push [OPTIONS] SOURCE TARGET",
+                "   or: hoist push [OPTIONS] SOURCE... --to HOST[:PORT][/NAMESPACE] [--to oci:DIR]..."},
         description = {
-                "Pushes images from docker-save archives and OCI layouts to a registry.",
+                "Pushes images from docker-save archives and OCI layouts to registries.",
                 "",
                 "SOURCE is oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG], docker-archive:FILE[:REPO:TAG|:@N],",
                 "or a path (a layout directory or a tar, recognised by its content).",
-                "TARGET is HOST[:PORT]/REPOSITORY[:TAG]. Without a tag, each image keeps the tag it has in",
-                "its source. The last argument is the target unless --to is given.",
+                "",
+                "SOURCE TARGET: TARGET is HOST[:PORT]/REPOSITORY[:TAG]; without a tag each image keeps the",
+                "tag it has in its source.",
+                "--to: a registry and namespace (gitea.cnoe.localtest.me:8443/giteaadmin) or oci:DIR; each",
+                "image goes to NAMESPACE/REPOSITORY:TAG with the repository name it has in its source",
+                "(see --strip-prefix, --rename, --add-tag). A --to with a tag names one image exactly.",
                 "",
                 "Prefer --password-stdin: a password given with -p is visible to other users of the machine."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every image pushed", "1:a push failed", "2:bad usage or unreadable input", "130:cancelled"})
+        exitCodeList = {"0:every image pushed (or up to date)", "1:a push failed", "2:bad usage or unreadable input",
+                "130:cancelled"})
 final class PushCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "ARGS", arity = "1..*", description = "Sources, then the target (unless --to is given).")
     List<String> args = new ArrayList<>();
 
-    @Option(names = "--to", paramLabel = "TARGET", description = "Target repository (HOST[:PORT]/REPO[:TAG]); may repeat.")
+    @Option(names = "--to", paramLabel = "TARGET", description = "Target registry/namespace, or oci:DIR; may repeat.")
     List<String> to = new ArrayList<>();
+
+    @Mixin
+    FilterOptions filters = new FilterOptions();
+
+    @Option(names = "--strip-prefix", paramLabel = "PREFIX", description = "Remove PREFIX from source repository names (with --to).")
+    String stripPrefix;
+
+    @Option(names = "--rename", paramLabel = "TEMPLATE",
+            description = "Name images with a template of {repo}, {name} (its last part) and {tag}, e.g. 'mirror/{name}:{tag}'.")
+    String rename;
+
+    @Option(names = "--add-tag", paramLabel = "TAG", description = "Push every image under this tag too; may repeat.")
+    List<String> addTags = new ArrayList<>();
 
     @Option(names = {"-u", "--username"}, description = "Registry user name.")
     String username;
@@ -69,9 +87,6 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--ca-cert", paramLabel = "FILE", description = "Trust this CA certificate (PEM) as well.")
     Path caCert;
 
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Push only this platform of a multi-platform image.")
-    String platform;
-
     @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Sizes.class,
             description = "Upload blobs in PATCH chunks of SIZE (e.g. 8MiB) instead of one PUT.")
     long chunkSize;
@@ -79,11 +94,17 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--retries", paramLabel = "N", defaultValue = "5", description = "Retries per request on transient failures (default: ${DEFAULT-VALUE}).")
     int retries;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4", description = "Blob transfers at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4", description = "Blob transfers at once, across all images (default: ${DEFAULT-VALUE}).")
     int concurrency;
+
+    @Option(names = "--max-per-registry", paramLabel = "N", defaultValue = "8", description = "Requests in flight at once to one registry (default: ${DEFAULT-VALUE}).")
+    int maxPerRegistry;
 
     @Option(names = "--fail-fast", description = "Stop starting new images after the first failure.")
     boolean failFast;
+
+    @Option(names = "--dry-run", description = "Check what the targets have (HEAD only) and report what would be uploaded, mounted or skipped; write nothing.")
+    boolean dryRun;
 
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show progress on stderr: live on a terminal, a line per event elsewhere (default: on).")
@@ -93,13 +114,15 @@ final class PushCommand implements Callable<Integer> {
             description = "Write a JSON report to FILE (a name ending in .json, or --json=FILE), or to stdout with no FILE or '-'.")
     String json;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress; print only the pushed references.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress: only the summary, errors and the pushed references.")
     boolean quiet;
 
     @Option(names = {"-v", "--verbose"}, description = "Debug logs (secrets redacted) and stack traces.")
     void verbose(boolean on) {
         Verbosity.set(on);
     }
+
+    private static final long MAX_CHUNK = 256L * 1024 * 1024;
 
     private final Main.Io io;
 
@@ -109,19 +132,10 @@ final class PushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var targets = new ArrayList<String>(to);
-        var sources = new ArrayList<String>(args);
-        if (targets.isEmpty()) {
-            if (sources.size() < 2) {
-                throw new HoistException("missing TARGET: hoist push SOURCE... TARGET (or --to TARGET)", HoistException.Kind.USAGE);
-            }
-            targets.add(sources.remove(sources.size() - 1));
-        }
         var credentials = credentials();
-        var plan = plan(sources, targets);
+        var plan = plan();
 
-        var options = new RegistryOptions(insecure, caCert, retries, chunkSize, Duration.ofSeconds(30));
-        var engine = new PushEngine(new Registries(new CredentialChain(credentials, io.env()), options),
+        var engine = new PushEngine(new Registries(new CredentialChain(credentials, io.env()), registryOptions()),
                 new BlobInfoCache(Dirs.cache()));
         var listeners = new ArrayList<PushListener>();
         if (progress && !quiet) {
@@ -141,16 +155,20 @@ final class PushCommand implements Callable<Integer> {
         PushResult result;
         try {
             result = engine.run(plan, listeners, cancel);
+            report(result);
         } finally {
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and waits for the summary printed below.
+                // Ctrl-C: the hook is running and has waited for the summary printed above.
             }
         }
-        report(result);
         return exitCode(result);
+    }
+
+    private RegistryOptions registryOptions() {
+        return new RegistryOptions(insecure, caCert, retries, chunkSize, Duration.ofSeconds(30), maxPerRegistry);
     }
 
     private Credentials credentials() throws IOException {
@@ -180,67 +198,60 @@ final class PushCommand implements Callable<Integer> {
     }
 
     /** Validates everything the plan needs before any network traffic; reports all problems at once. */
-    private PushPlan plan(List<String> sources, List<String> targets) {
+    private PushPlan plan() {
         var problems = new ArrayList<String>();
-        var refs = new ArrayList<ImageRef>();
-        for (var t : targets) {
-            try {
-                refs.add(ImageRef.parse(t));
-            } catch (IllegalArgumentException e) {
-                problems.add("target " + e.getMessage());
+        var builder = new PlanBuilder();
+        var sources = new ArrayList<>(args);
+        if (to.isEmpty()) {
+            if (sources.size() < 2) {
+                throw new HoistException("missing TARGET: hoist push SOURCE... TARGET (or --to TARGET)", HoistException.Kind.USAGE);
             }
+            builder.repository(sources.remove(sources.size() - 1));
+        } else {
+            to.forEach(builder::to);
         }
-        Platform wanted = null;
-        if (platform != null) {
-            try {
-                wanted = Platform.parse(platform);
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (concurrency < 1) {
-            problems.add("--concurrency must be at least 1");
-        }
+        sources.forEach(builder::source);
+        filters.applyTo(builder, problems);
+        builder.mapping(new Mapping(stripPrefix, rename, addTags))
+                .concurrency(concurrency)
+                .failFast(failFast)
+                .dryRun(dryRun);
         if (retries < 0) {
             problems.add("--retries must not be negative");
         }
         if (chunkSize < 0) {
             problems.add("--chunk-size must not be negative");
         }
-        var images = new ArrayList<SourceImage>();
-        var inputKind = HoistException.Kind.USAGE;
-        for (var s : sources) {
-            try {
-                images.addAll(Sources.open(s));
-            } catch (HoistException e) {
-                problems.add(e.getMessage());
-                inputKind = HoistException.Kind.INPUT;
-            }
+        if (maxPerRegistry < 1) {
+            problems.add("--max-per-registry must be at least 1");
         }
-        var items = new ArrayList<PushItem>();
-        if (problems.isEmpty()) {
-            for (var ref : refs) {
-                try {
-                    items.addAll(Planner.toTarget(images, ref, wanted));
-                } catch (HoistException e) {
-                    problems.add(e.getMessage());
-                }
-            }
+        if (chunkSize > MAX_CHUNK) {
+            problems.add("--chunk-size is held in memory per transfer: at most 256MiB (omit it to upload each blob in one PUT)");
         }
-        if (!problems.isEmpty()) {
-            for (int i = 0; i < problems.size() - 1; i++) {
-                io.err().println("hoist: " + problems.get(i));
-            }
-            throw new HoistException(problems.get(problems.size() - 1), inputKind);
+        try {
+            registryOptions().validate();
+        } catch (HoistException e) {
+            problems.add(e.getMessage());
         }
-        return new PushPlan(items, concurrency, failFast);
+        try {
+            var plan = builder.build();
+            if (!problems.isEmpty()) {
+                throw new PlanException(problems, HoistException.Kind.USAGE);
+            }
+            builder.warnings().forEach(w -> io.err().println("hoist: warning: " + w));
+            return plan;
+        } catch (PlanException e) {
+            var all = new ArrayList<>(problems);
+            all.addAll(e.problems());
+            throw Problems.report(io, all, e.kind());
+        }
     }
 
     private void report(PushResult result) throws IOException {
         if (json != null) {
             JsonReport.write(result, json, io.out());
         }
-        if (json == null || !json.equals("-")) {
+        if ((json == null || !json.equals("-")) && !result.dryRun()) {
             for (var image : result.images()) {
                 if (image.ok()) {
                     var t = image.target();
@@ -256,7 +267,7 @@ final class PushCommand implements Callable<Integer> {
                 io.err().println("hoist: " + (named ? "" : t + ": ") + image.error());
             }
         }
-        if (!quiet) {
+        if (!quiet || result.failed() < result.images().size()) {
             io.err().println(Summary.line(result));
         }
     }
@@ -268,7 +279,8 @@ final class PushCommand implements Callable<Integer> {
         if (result.ok()) {
             return 0;
         }
-        boolean input = result.images().stream().anyMatch(i -> i.errorKind() == HoistException.Kind.INPUT);
+        boolean input = result.images().stream().anyMatch(i -> i.errorKind() == HoistException.Kind.INPUT
+                || i.errorKind() == HoistException.Kind.USAGE);
         return input ? 2 : 1;
     }
 }

@@ -38,6 +38,10 @@ public final class CredentialChain implements CredentialStore {
             return Credentials.basic(user, password, "$" + userVar + "/$" + passwordVar);
         }
         var token = tokenVar == null ? null : env.get(tokenVar);
+        if (token != null && !token.isEmpty() && user != null && !user.isEmpty()) {
+            // Gitea and most registries take a token as the password of a Basic login.
+            return Credentials.basic(user, token, "$" + userVar + "/$" + tokenVar);
+        }
         if (token != null && !token.isEmpty()) {
             return new Credentials(null, null, token, "$" + tokenVar);
         }

@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param errorKind what kind of failure it was (bad input or a remote failure), null when it succeeded
  */
 public record ImageResult(String source, ImageRef target, Digest digest, String mediaType, boolean upToDate,
-                          long bytesSent, int blobsUploaded, int blobsSkipped, int blobsMounted,
+                          long bytesRead, long bytesSent, int blobsUploaded, int blobsSkipped, int blobsMounted,
                           Duration duration, String error, HoistException.Kind errorKind) {
 
     public boolean ok() {

@@ -59,7 +59,7 @@ public final class Planner {
     }
 
     /** {@code app.tar[demo/app:1.0]}, or just the source when it already names the image. */
-    static String describe(SourceImage image) {
+    public static String describe(SourceImage image) {
         if (image.tag() == null || image.origin().endsWith(":" + image.tag())) {
             return image.origin();
         }
@@ -68,6 +68,14 @@ public final class Planner {
 
     private static long distinctArtifacts(List<SourceImage> images) {
         return images.stream().map(i -> System.identityHashCode(i.artifact())).distinct().count();
+    }
+
+    /** The platforms an image or index declares, e.g. {@code linux/amd64}. */
+    static List<String> platforms(Artifact artifact) {
+        if (artifact instanceof ImageIndex index) {
+            return index.children().stream().flatMap(c -> platforms(c).stream()).distinct().toList();
+        }
+        return ((Image) artifact).platform().map(p -> List.of(p.toString())).orElse(List.of());
     }
 
     /** The image of an index that runs on {@code platform}, or the image itself when it does. */

@@ -13,8 +13,7 @@ import dev.hoist.image.Image;
 import dev.hoist.image.ImageIndex;
 import dev.hoist.image.ImageRef;
 import dev.hoist.image.Layer;
-import dev.hoist.registry.RegistryClient;
-import dev.hoist.registry.TransferListener;
+import dev.hoist.image.TransferListener;
 import dev.hoist.registry.UploadResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,9 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs push plans. Blobs of all images share one bounded pool; a blob several images need in one
- * repository goes up once while the others wait for it, and one already elsewhere on the registry
- * is mounted. Manifests go last, an index after its children, so a failed image leaves no tag.
+ * Runs push plans: the one push path of hoist. Blobs of all images share one bounded pool. A blob
+ * several images need in one repository goes up once while the others wait for it; one another
+ * repository of the same registry got in this run is mounted from there. An image whose manifest
+ * the target already has is "up to date" without touching its blobs. Manifests go last, an index
+ * after its children, so a failed image leaves no tag. Everything leaves as {@link PushEvent}s.
  */
 public final class PushEngine {
 
@@ -56,19 +58,25 @@ public final class PushEngine {
 
     public PushResult run(PushPlan plan, List<PushListener> listeners, CancelToken cancel) {
         var bus = new EventBus(listeners);
-        registries.onRetry((attempt, delay, reason) -> bus.publish(new PushEvent.Retrying(attempt, delay, reason)));
+        var retries = new AtomicInteger();
+        registries.onRetry((attempt, delay, reason) -> {
+            retries.incrementAndGet();
+            bus.publish(new PushEvent.Retrying(attempt, delay, reason));
+        });
         var blobPool = Executors.newFixedThreadPool(plan.concurrency(), daemon("hoist-blob-"));
-        var imagePool = Executors.newFixedThreadPool(Math.max(1, Math.min(plan.items().size(), plan.concurrency())), daemon("hoist-image-"));
+        var imagePool = Executors.newFixedThreadPool(Math.max(1, Math.min(plan.items().size(), plan.concurrency())),
+                daemon("hoist-image-"));
         var started = Instant.now();
         try {
-            bus.publish(new PushEvent.PlanStarted(plan.items().size(), plan.concurrency()));
+            bus.publish(new PushEvent.PlanStarted(plan.items().size(), plan.concurrency(), sourceBytes(plan), plan.dryRun()));
             plan.items().forEach(item -> bus.publish(new PushEvent.ImageQueued(item.source(), item.target())));
             var run = new Run(plan, bus, blobPool, cancel);
             var futures = plan.items().stream()
                     .map(item -> CompletableFuture.supplyAsync(() -> run.push(item), imagePool))
                     .toList();
             var results = futures.stream().map(CompletableFuture::join).toList();
-            var result = new PushResult(started, Instant.now(), results, cancel.isCancelled());
+            var result = new PushResult(started, Instant.now(), plan.found(), results, retries.get(),
+                    cancel.isCancelled(), plan.dryRun());
             bus.publish(new PushEvent.PlanDone(result));
             return result;
         } finally {
@@ -77,6 +85,32 @@ public final class PushEngine {
             registries.onRetry(null);
             bus.close();
         }
+    }
+
+    /** What the plan's distinct blobs hold at their source, per target. */
+    private static long sourceBytes(PushPlan plan) {
+        long total = 0;
+        var seen = new java.util.HashSet<String>();
+        for (var item : plan.items()) {
+            for (var layer : layers(item.artifact())) {
+                if (seen.add(item.target().registry() + "/" + item.target().repository() + "@" + sourceDigest(layer))) {
+                    total += layer.sourceSize();
+                }
+            }
+        }
+        return total;
+    }
+
+    private static List<Layer> layers(Artifact artifact) {
+        var out = new ArrayList<Layer>();
+        if (artifact instanceof ImageIndex index) {
+            index.children().forEach(c -> out.addAll(layers(c)));
+        } else {
+            var image = (Image) artifact;
+            out.add(image.config());
+            out.addAll(image.layers());
+        }
+        return out;
     }
 
     private static ThreadFactory daemon(String prefix) {
@@ -93,10 +127,20 @@ public final class PushEngine {
         final AtomicInteger uploaded = new AtomicInteger();
         final AtomicInteger skipped = new AtomicInteger();
         final AtomicInteger mounted = new AtomicInteger();
-        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong read = new AtomicLong();
+        final AtomicLong sent = new AtomicLong();
     }
 
     private record Pushed(Digest digest, String mediaType, boolean upToDate) {
+    }
+
+    /** The first repository of a store (registry) that holds a blob in this run, and the blob's descriptor there. */
+    private record Holder(String repository, Descriptor descriptor) {
+    }
+
+    /** What is under way for one artifact: its blobs (and its children's) started, manifests not yet. */
+    private record Pending(Artifact artifact, List<CompletableFuture<Descriptor>> layers,
+                           CompletableFuture<Descriptor> config, List<Pending> children) {
     }
 
     /** The state of one run: blobs in flight and where blobs are known to be. */
@@ -106,8 +150,8 @@ public final class PushEngine {
         private final ExecutorService blobPool;
         private final CancelToken cancel;
         private final AtomicBoolean failed = new AtomicBoolean();
-        private final Map<String, CompletableFuture<Descriptor>> inFlight = new ConcurrentHashMap<>();
-        private final Map<String, String> repositoryHolding = new ConcurrentHashMap<>();
+        private final Map<String, CompletableFuture<Descriptor>> inRepository = new ConcurrentHashMap<>();
+        private final Map<String, CompletableFuture<Holder>> inStore = new ConcurrentHashMap<>();
 
         Run(PushPlan plan, EventBus bus, ExecutorService blobPool, CancelToken cancel) {
             this.plan = plan;
@@ -124,59 +168,60 @@ public final class PushEngine {
                     throw new HoistException("not pushed: an earlier image failed (--fail-fast)", HoistException.Kind.REMOTE);
                 }
                 cancel.check();
-                var client = registries.client(item.target().registry());
-                var pushed = pushArtifact(client, item.target(), item.artifact(), item.target().reference(), tally);
-                var result = result(item, pushed, tally, start, null, null);
+                var dest = registries.destination(item.target());
+                var reference = item.target().reference();
+                var known = knownDigest(item.artifact());
+                if (known.isPresent()) {
+                    var existing = dest.manifestDigest(reference);
+                    if (existing.isPresent() && existing.get().equals(known.get())) {
+                        var result = result(item, new Pushed(known.get(), mediaType(item.artifact()), true), tally, start, null);
+                        bus.publish(new PushEvent.ImageDone(result));
+                        return result;
+                    }
+                }
+                var pending = start(dest, item.target(), item.artifact(), tally);
+                var pushed = finish(dest, item.target(), pending, reference);
+                var result = result(item, pushed, tally, start, null);
                 bus.publish(new PushEvent.ImageDone(result));
                 return result;
             } catch (RuntimeException e) {
                 failed.set(true);
                 var hoist = HoistException.find(e);
-                var result = result(item, null, tally, start, message(e),
-                        hoist != null ? hoist.kind() : HoistException.Kind.REMOTE);
+                var result = result(item, null, tally, start, hoist != null ? hoist : new HoistException(message(e),
+                        HoistException.Kind.REMOTE, e));
                 log.debug("{} failed", item.target(), e);
                 bus.publish(new PushEvent.ImageFailed(result));
                 return result;
             }
         }
 
-        private ImageResult result(PushItem item, Pushed pushed, Tally tally, long start, String error,
-                                   HoistException.Kind kind) {
+        private ImageResult result(PushItem item, Pushed pushed, Tally tally, long start, HoistException error) {
             return new ImageResult(item.source(), item.target(), pushed == null ? null : pushed.digest,
                     pushed == null ? null : pushed.mediaType, pushed != null && pushed.upToDate,
-                    tally.bytes.get(), tally.uploaded.get(), tally.skipped.get(), tally.mounted.get(),
-                    Duration.ofNanos(System.nanoTime() - start), error, kind);
+                    tally.read.get(), tally.sent.get(), tally.uploaded.get(), tally.skipped.get(), tally.mounted.get(),
+                    Duration.ofNanos(System.nanoTime() - start),
+                    error == null ? null : error.getMessage(), error == null ? null : error.kind());
         }
 
-        private Pushed pushArtifact(RegistryClient client, ImageRef target, Artifact artifact, String reference, Tally tally) {
-            var pending = start(client, target, artifact, tally);
-            return finish(client, target, pending, reference);
-        }
-
-        /** What is under way for one artifact: its blobs (and its children's) started, manifests not yet. */
-        private record Pending(Artifact artifact, List<CompletableFuture<Descriptor>> layers,
-                               CompletableFuture<Descriptor> config, List<Pending> children, Digest existing) {
-        }
-
-        private Pending start(RegistryClient client, ImageRef target, Artifact artifact, Tally tally) {
+        private Pending start(Destination dest, ImageRef target, Artifact artifact, Tally tally) {
             if (artifact instanceof ImageIndex index) {
-                var children = index.children().stream().map(child -> start(client, target, child, tally)).toList();
-                return new Pending(artifact, List.of(), null, children, null);
+                var children = index.children().stream().map(child -> start(dest, target, child, tally)).toList();
+                return new Pending(artifact, List.of(), null, children);
             }
             var image = (Image) artifact;
-            var config = blob(client, target, image.config(), tally);
-            var layers = image.layers().stream().map(layer -> blob(client, target, layer, tally)).toList();
-            return new Pending(artifact, layers, config, List.of(), null);
+            var config = blob(dest, target, image.config(), tally);
+            var layers = image.layers().stream().map(layer -> blob(dest, target, layer, tally)).toList();
+            return new Pending(artifact, layers, config, List.of());
         }
 
-        private Pushed finish(RegistryClient client, ImageRef target, Pending pending, String reference) {
-            var repository = target.repository();
+        /** Waits for an artifact's blobs, then writes its manifest (children before an index). */
+        private Pushed finish(Destination dest, ImageRef target, Pending pending, String reference) {
             if (pending.artifact instanceof ImageIndex index) {
                 for (var child : pending.children) {
-                    finish(client, target, child, null);
+                    finish(dest, target, child, null);
                 }
-                cancel.check();
-                return putManifest(client, target, reference, index.index().raw(), index.index().mediaType(),
+                var ref = reference != null ? reference : index.index().digest().toString();
+                return putManifest(dest, target, ref, index.index().raw(), index.index().mediaType(),
                         index.index().digest(), true);
             }
             var image = (Image) pending.artifact;
@@ -185,28 +230,36 @@ public final class PushEngine {
             for (var f : pending.layers) {
                 descriptors.add(join(f));
             }
+            if (plan.dryRun() && image.storedManifest().isEmpty()) {
+                // The compressed digests, and so the manifest, are only learned by compressing.
+                return new Pushed(null, null, false);
+            }
             var manifest = image.manifest(descriptors);
-            cancel.check();
             var ref = reference != null ? reference : manifest.digest().toString();
-            return putManifest(client, target, ref, manifest.raw(), manifest.mediaType(), manifest.digest(), false);
+            return putManifest(dest, target, ref, manifest.raw(), manifest.mediaType(), manifest.digest(), false);
         }
 
-        private Pushed putManifest(RegistryClient client, ImageRef target, String reference, byte[] raw, String mediaType,
+        private Pushed putManifest(Destination dest, ImageRef target, String reference, byte[] raw, String mediaType,
                                    Digest digest, boolean index) {
-            var existing = client.manifestDigest(target.repository(), reference);
+            cancel.check();
+            var existing = dest.manifestDigest(reference);
             if (existing.isPresent() && existing.get().equals(digest)) {
                 return new Pushed(digest, mediaType, true);
             }
-            var pushed = client.putManifest(target.repository(), reference, raw, mediaType);
-            bus.publish(new PushEvent.ManifestPushed(reference.equals(digest.toString()) ? target.withDigest(digest)
-                    : target.withTag(reference), pushed, mediaType, index));
+            if (plan.dryRun()) {
+                return new Pushed(digest, mediaType, false);
+            }
+            var pushed = dest.putManifest(reference, raw, mediaType);
+            var shown = Digest.isDigest(reference) ? new ImageRef(target.registry(), target.repository(), null, pushed)
+                    : new ImageRef(target.registry(), target.repository(), reference, pushed);
+            bus.publish(new PushEvent.ManifestPushed(shown, pushed, mediaType, index));
             return new Pushed(pushed, mediaType, false);
         }
 
-        private CompletableFuture<Descriptor> blob(RegistryClient client, ImageRef target, Layer layer, Tally tally) {
-            var key = client.host() + "/" + target.repository() + "@" + sourceDigest(layer);
+        private CompletableFuture<Descriptor> blob(Destination dest, ImageRef target, Layer layer, Tally tally) {
+            var key = dest.storeKey() + "/" + dest.repository() + "@" + sourceDigest(layer);
             var mine = new CompletableFuture<Descriptor>();
-            var existing = inFlight.putIfAbsent(key, mine);
+            var existing = inRepository.putIfAbsent(key, mine);
             if (existing != null) {
                 return existing.thenApply(d -> {
                     tally.skipped.incrementAndGet();
@@ -216,7 +269,7 @@ public final class PushEngine {
             }
             blobPool.execute(() -> {
                 try {
-                    mine.complete(transfer(client, target, layer, tally));
+                    mine.complete(transfer(dest, target, layer, tally));
                 } catch (Throwable t) {
                     mine.completeExceptionally(t);
                 }
@@ -224,77 +277,120 @@ public final class PushEngine {
             return mine;
         }
 
-        private Descriptor transfer(RegistryClient client, ImageRef target, Layer layer, Tally tally) {
+        private Descriptor transfer(Destination dest, ImageRef target, Layer layer, Tally tally) {
             cancel.check();
-            if (plan.failFast() && failed.get()) {
-                throw new HoistException("not pushed: an earlier image failed (--fail-fast)", HoistException.Kind.REMOTE);
-            }
-            if (layer instanceof CompressedLayer compressed) {
-                return transferCompressed(client, target, compressed, tally);
-            }
-            var blob = (Blob) layer;
-            return transferBlob(client, target, blob, blob.digest(), false, tally);
-        }
-
-        private Descriptor transferBlob(RegistryClient client, ImageRef target, Blob blob, Digest sourceKey,
-                                        boolean compressing, Tally tally) {
-            var repository = target.repository();
-            if (client.blobExists(repository, blob.digest())) {
+            var source = sourceDigest(layer);
+            var known = knownBlob(layer);
+            if (known != null && dest.hasBlob(known.digest())) {
                 tally.skipped.incrementAndGet();
-                bus.publish(new PushEvent.BlobSkipped(target, blob.digest(), blob.size(), "already in the registry"));
-                holds(client, repository, blob.digest());
-                return blob.descriptor();
+                bus.publish(new PushEvent.BlobSkipped(target, known.digest(), known.size(), "already in the target"));
+                inStore.putIfAbsent(dest.storeKey() + "@" + source,
+                        CompletableFuture.completedFuture(new Holder(dest.repository(), known.descriptor())));
+                return known.descriptor();
             }
-            var from = repositoryHolding.get(client.host() + "@" + blob.digest());
-            if (from != null && from.equals(repository)) {
-                from = null;
-            }
-            bus.publish(new PushEvent.BlobStarted(target, sourceKey, blob.size(), compressing));
-            long t0 = System.nanoTime();
-            UploadResult r = client.uploadBlob(repository, blob, from, progress(target, sourceKey, blob.size()));
-            if (r.how() == UploadResult.How.MOUNTED) {
-                tally.mounted.incrementAndGet();
-                bus.publish(new PushEvent.BlobMounted(target, blob.digest(), blob.size(), from));
-            } else {
-                tally.uploaded.incrementAndGet();
-                tally.bytes.addAndGet(r.bytesSent());
-                bus.publish(new PushEvent.BlobDone(target, sourceKey, r.descriptor(), r.bytesSent(),
-                        Duration.ofNanos(System.nanoTime() - t0)));
-            }
-            holds(client, repository, blob.digest());
-            return blob.descriptor();
-        }
-
-        private Descriptor transferCompressed(RegistryClient client, ImageRef target, CompressedLayer layer, Tally tally) {
-            var hint = blobInfo.compressed(layer.diffId());
-            if (hint.isPresent()) {
-                // A layer compressed before is a blob of known digest: HEAD, mount and verify work as usual.
-                var known = new Blob(new Descriptor(layer.mediaType(), hint.get().digest(), hint.get().size()),
-                        gzipOf(layer));
-                try {
-                    return transferBlob(client, target, known, layer.diffId(), true, tally);
-                } catch (HoistException e) {
-                    if (!(e.getCause() instanceof BlobVerificationException)) {
-                        throw e;
-                    }
-                    log.debug("cached compressed digest for {} no longer matches; compressing afresh", layer.diffId());
+            var mine = new CompletableFuture<Holder>();
+            var other = inStore.putIfAbsent(dest.storeKey() + "@" + source, mine);
+            if (other != null) {
+                var holder = waitFor(other);
+                if (holder != null) {
+                    return fromHolder(dest, target, layer, known, holder, tally);
                 }
             }
-            var repository = target.repository();
-            bus.publish(new PushEvent.BlobStarted(target, layer.diffId(), layer.size(), true));
+            try {
+                var descriptor = plan.dryRun() ? wouldUpload(target, layer, known, tally) : upload(dest, target, layer, known, tally);
+                mine.complete(new Holder(dest.repository(), descriptor));
+                return descriptor;
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            }
+        }
+
+        /** Another image of this run got the blob into this store: mount it, or (in a layout) it is already there. */
+        private Descriptor fromHolder(Destination dest, ImageRef target, Layer layer, Blob known, Holder holder, Tally tally) {
+            var descriptor = holder.descriptor;
+            if (dest.repository().equals(holder.repository) || !(dest instanceof RegistryDestination) || descriptor == null) {
+                tally.skipped.incrementAndGet();
+                bus.publish(new PushEvent.BlobSkipped(target, descriptor != null ? descriptor.digest() : sourceDigest(layer),
+                        descriptor != null ? descriptor.size() : layer.sourceSize(), "shared with another image"));
+                return descriptor;
+            }
+            if (plan.dryRun()) {
+                tally.mounted.incrementAndGet();
+                bus.publish(new PushEvent.WouldPush(target, descriptor.digest(), descriptor.size(), "mount from " + holder.repository));
+                return descriptor;
+            }
+            var blob = known != null ? known : new Blob(descriptor, gzipOf((CompressedLayer) layer));
+            var r = dest.putBlob(blob, holder.repository, progress(target, sourceDigest(layer), layer.sourceSize()));
+            count(target, sourceDigest(layer), r, holder.repository, tally, 0);
+            return descriptor;
+        }
+
+        private Descriptor upload(Destination dest, ImageRef target, Layer layer, Blob known, Tally tally) {
+            var source = sourceDigest(layer);
+            if (known != null) {
+                try {
+                    bus.publish(new PushEvent.BlobStarted(target, source, layer.sourceSize(), layer instanceof CompressedLayer));
+                    long t0 = System.nanoTime();
+                    var r = dest.putBlob(known, null, progress(target, source, layer.sourceSize()));
+                    count(target, source, r, null, tally, t0);
+                    return known.descriptor();
+                } catch (HoistException e) {
+                    if (!(layer instanceof CompressedLayer) || !(e.getCause() instanceof BlobVerificationException)) {
+                        throw e;
+                    }
+                    log.debug("cached compressed digest for {} no longer matches; compressing afresh", source);
+                }
+            }
+            var compressed = (CompressedLayer) layer;
+            bus.publish(new PushEvent.BlobStarted(target, source, compressed.size(), true));
             long t0 = System.nanoTime();
-            var r = client.uploadCompressed(repository, layer, progress(target, layer.diffId(), layer.size()));
-            blobInfo.put(layer.diffId(), new BlobInfoCache.Entry(r.descriptor().digest(), r.descriptor().size()));
-            tally.uploaded.incrementAndGet();
-            tally.bytes.addAndGet(r.bytesSent());
-            bus.publish(new PushEvent.BlobDone(target, layer.diffId(), r.descriptor(), r.bytesSent(),
-                    Duration.ofNanos(System.nanoTime() - t0)));
-            holds(client, repository, r.descriptor().digest());
+            var r = dest.putCompressed(compressed, progress(target, source, compressed.size()));
+            blobInfo.put(compressed.diffId(), new BlobInfoCache.Entry(r.descriptor().digest(), r.descriptor().size()));
+            count(target, source, r, null, tally, t0);
             return r.descriptor();
         }
 
-        private void holds(RegistryClient client, String repository, Digest digest) {
-            repositoryHolding.putIfAbsent(client.host() + "@" + digest, repository);
+        private Descriptor wouldUpload(ImageRef target, Layer layer, Blob known, Tally tally) {
+            tally.uploaded.incrementAndGet();
+            var size = known != null ? known.size() : layer.sourceSize();
+            tally.sent.addAndGet(size);
+            tally.read.addAndGet(layer.sourceSize());
+            bus.publish(new PushEvent.WouldPush(target, known != null ? known.digest() : sourceDigest(layer), size,
+                    known != null ? "upload" : "compress and upload"));
+            return known != null ? known.descriptor() : null;
+        }
+
+        private void count(ImageRef target, Digest source, UploadResult r, String mountedFrom, Tally tally, long t0) {
+            if (r.how() == UploadResult.How.MOUNTED) {
+                tally.mounted.incrementAndGet();
+                bus.publish(new PushEvent.BlobMounted(target, r.descriptor().digest(), r.descriptor().size(), mountedFrom));
+                return;
+            }
+            tally.uploaded.incrementAndGet();
+            tally.read.addAndGet(r.bytesRead());
+            tally.sent.addAndGet(r.bytesSent());
+            bus.publish(new PushEvent.BlobDone(target, source, r.descriptor(), r.bytesRead(), r.bytesSent(),
+                    Duration.ofNanos(System.nanoTime() - t0)));
+        }
+
+        /** A blob of known digest: stored blobs, and layers compressed before (the blob-info cache knows them). */
+        private Blob knownBlob(Layer layer) {
+            if (layer instanceof Blob blob) {
+                return blob;
+            }
+            var compressed = (CompressedLayer) layer;
+            return blobInfo.compressed(compressed.diffId())
+                    .map(hint -> new Blob(new Descriptor(compressed.mediaType(), hint.digest(), hint.size()), gzipOf(compressed)))
+                    .orElse(null);
+        }
+
+        private Holder waitFor(CompletableFuture<Holder> other) {
+            try {
+                return other.join();
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                return null;
+            }
         }
 
         /** Publishes progress at most every 100 ms per blob, and stops the transfer when cancelled. */
@@ -311,6 +407,20 @@ public final class PushEngine {
                 }
             };
         }
+    }
+
+    private static Optional<Digest> knownDigest(Artifact artifact) {
+        if (artifact instanceof ImageIndex index) {
+            return Optional.of(index.index().digest());
+        }
+        return ((Image) artifact).storedManifest().map(m -> m.digest());
+    }
+
+    private static String mediaType(Artifact artifact) {
+        if (artifact instanceof ImageIndex index) {
+            return index.index().mediaType();
+        }
+        return ((Image) artifact).storedManifest().map(m -> m.mediaType()).orElse(null);
     }
 
     private static Content gzipOf(CompressedLayer layer) {

@@ -12,7 +12,8 @@ import java.time.Duration;
  */
 public sealed interface PushEvent {
 
-    record PlanStarted(int images, int concurrency) implements PushEvent {
+    /** @param bytes what the plan's blobs hold at their source (uncompressed for docker-save layers), for an ETA */
+    record PlanStarted(int images, int concurrency, long bytes, boolean dryRun) implements PushEvent {
     }
 
     record ImageQueued(String source, ImageRef target) implements PushEvent {
@@ -24,7 +25,7 @@ public sealed interface PushEvent {
     record BlobProgress(ImageRef target, Digest blob, long bytes, long size) implements PushEvent {
     }
 
-    /** The registry already had the blob, or another image of this run put it there. */
+    /** The target already had the blob, or another image of this run put it there. */
     record BlobSkipped(ImageRef target, Digest blob, long size, String reason) implements PushEvent {
     }
 
@@ -32,13 +33,18 @@ public sealed interface PushEvent {
     }
 
     /** @param source what the blob was known by while it was read (a diff ID for compressed layers) */
-    record BlobDone(ImageRef target, Digest source, Descriptor pushed, long bytesSent, Duration took) implements PushEvent {
+    record BlobDone(ImageRef target, Digest source, Descriptor pushed, long bytesRead, long bytesSent, Duration took)
+            implements PushEvent {
     }
 
     record ManifestPushed(ImageRef target, Digest digest, String mediaType, boolean index) implements PushEvent {
     }
 
     record Retrying(int attempt, Duration delay, String reason) implements PushEvent {
+    }
+
+    /** In a dry run: what would be sent ({@code how} is "upload" or "mount"), with the size known so far. */
+    record WouldPush(ImageRef target, Digest blob, long size, String how) implements PushEvent {
     }
 
     record ImageDone(ImageResult result) implements PushEvent {

@@ -7,9 +7,11 @@ import java.util.List;
  * {@link PushEngine}.
  *
  * @param concurrency how many blob transfers run at once across all images
+ * @param found how many images the sources held before filters
  * @param failFast stop starting new images after the first failure
+ * @param dryRun only look: check what the targets have (HEAD) and report what would be sent
  */
-public record PushPlan(List<PushItem> items, int concurrency, boolean failFast) {
+public record PushPlan(List<PushItem> items, int found, int concurrency, boolean failFast, boolean dryRun) {
 
     public static final int DEFAULT_CONCURRENCY = 4;
 

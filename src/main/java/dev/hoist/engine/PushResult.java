@@ -4,8 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** The outcome of a plan: counts, bytes, timings, and every image's result. */
-public record PushResult(Instant started, Instant ended, List<ImageResult> images, boolean cancelled) {
+/**
+ * The outcome of a plan: counts, bytes, timings, and every image's result.
+ *
+ * @param found images the sources held before filters
+ * @param retries requests that were tried again
+ */
+public record PushResult(Instant started, Instant ended, int found, List<ImageResult> images, int retries,
+                         boolean cancelled, boolean dryRun) {
 
     public PushResult {
         images = List.copyOf(images);
@@ -25,6 +31,10 @@ public record PushResult(Instant started, Instant ended, List<ImageResult> image
 
     public long failed() {
         return images.stream().filter(i -> !i.ok()).count();
+    }
+
+    public long bytesRead() {
+        return images.stream().mapToLong(ImageResult::bytesRead).sum();
     }
 
     public long bytesSent() {

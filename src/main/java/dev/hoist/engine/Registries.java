@@ -1,6 +1,7 @@
 package dev.hoist.engine;
 
 import dev.hoist.credentials.CredentialStore;
+import dev.hoist.image.ImageRef;
 import dev.hoist.registry.RegistryClient;
 import dev.hoist.registry.RegistryOptions;
 import dev.hoist.registry.Retry;
@@ -23,6 +24,15 @@ public final class Registries {
 
     void onRetry(Retry.Listener listener) {
         this.retryListener = listener;
+    }
+
+    /** Where a target goes: a registry repository, or an OCI layout when the registry is {@code oci:DIR}. */
+    Destination destination(ImageRef target) {
+        if (target.registry().startsWith("oci:")) {
+            var dir = java.nio.file.Path.of(target.registry().substring(4));
+            return new LayoutDestination(dir, target.repository());
+        }
+        return new RegistryDestination(client(target.registry()), target.repository());
     }
 
     public RegistryClient client(String host) {

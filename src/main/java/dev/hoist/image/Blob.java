@@ -7,7 +7,7 @@ import java.io.InputStream;
 public record Blob(Descriptor descriptor, Content content) implements Layer {
 
     public InputStream open() throws IOException {
-        return new VerifyingInputStream(content.open(), descriptor.digest(), descriptor.size(), content.location());
+        return new VerifyingInputStream(Content.openOrFail(content), descriptor.digest(), descriptor.size(), content.location());
     }
 
     public Digest digest() {

@@ -14,7 +14,7 @@ public record CompressedLayer(Digest diffId, long size, Content content, String 
 
     /** The uncompressed bytes, checked against the diff ID at the end of the stream. */
     public InputStream open() throws IOException {
-        return new VerifyingInputStream(content.open(), diffId, size, content.location());
+        return new VerifyingInputStream(Content.openOrFail(content), diffId, size, content.location());
     }
 
     @Override

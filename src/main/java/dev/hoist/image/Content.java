@@ -8,6 +8,15 @@ public interface Content {
 
     InputStream open() throws IOException;
 
-    /** Where the bytes live, e.g. {@code app.tar!blobs/sha256/ab12...}; shown in error messages. */
+    /** Where the bytes live, e.g. {@code app.tar: blobs/sha256/ab12...}; shown in error messages. */
     String location();
+
+    /** Opens content, turning a failure into one that names it and counts as bad input, not a network error. */
+    static InputStream openOrFail(Content content) throws BlobVerificationException {
+        try {
+            return content.open();
+        } catch (IOException e) {
+            throw new BlobVerificationException(content.location() + ": cannot read: " + e.getMessage());
+        }
+    }
 }

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /**
  * A reference to an image in a registry, {@code HOST[:PORT]/REPOSITORY[:TAG][@DIGEST]}, with the
  * grammar of the distribution reference library. The host is always explicit: hoist never guesses
- * a registry for you.
+ * a registry for you. As a push target, the registry may also be {@code oci:DIR}, an OCI layout.
  */
 public record ImageRef(String registry, String repository, String tag, Digest digest) {
 
@@ -78,6 +78,15 @@ public record ImageRef(String registry, String repository, String tag, Digest di
         }
         if (path.length() > 255) {
             throw new IllegalArgumentException("'" + text + "': repository name is longer than 255 characters");
+        }
+    }
+
+    public static boolean isValidRepository(String repository) {
+        try {
+            checkRepository(repository, repository);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

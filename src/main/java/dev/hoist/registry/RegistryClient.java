@@ -3,6 +3,8 @@ package dev.hoist.registry;
 import dev.hoist.credentials.Credentials;
 import dev.hoist.image.Blob;
 import dev.hoist.image.CompressedLayer;
+import dev.hoist.image.CountingInputStream;
+import dev.hoist.image.TransferListener;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
 import dev.hoist.image.GzipInputStream;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -41,6 +44,7 @@ public final class RegistryClient {
     private final RegistryOptions options;
     private final Retry retry;
     private final Retry.Listener retryListener;
+    private final Semaphore inFlight;
     private volatile boolean pinged;
 
     public RegistryClient(String host, Credentials credentials, RegistryOptions options, Retry.Listener retryListener) {
@@ -51,6 +55,7 @@ public final class RegistryClient {
         this.credentials = credentials;
         this.retry = new Retry(options.retries());
         this.retryListener = retryListener;
+        this.inFlight = new Semaphore(Math.max(1, options.maxPerRegistry()), true);
     }
 
     public String host() {
@@ -132,7 +137,7 @@ public final class RegistryClient {
             }
             var r = exchange("POST", uri(start), scopes, null, Map.of());
             if (r.statusCode() == 201 && mountFrom != null) {
-                return new UploadResult(blob.descriptor(), UploadResult.How.MOUNTED, 0);
+                return new UploadResult(blob.descriptor(), UploadResult.How.MOUNTED, 0, 0);
             }
             var session = session(what, r);
             long sent;
@@ -155,7 +160,7 @@ public final class RegistryClient {
                 sent = counter.get() == null ? 0 : counter.get().count();
             }
             expect(what, r, 201, 204);
-            return new UploadResult(blob.descriptor(), UploadResult.How.UPLOADED, sent);
+            return new UploadResult(blob.descriptor(), UploadResult.How.UPLOADED, sent, sent);
         });
     }
 
@@ -170,10 +175,12 @@ public final class RegistryClient {
             var r = exchange("POST", uri("/v2/" + repository + "/blobs/uploads/"), scopes, null, Map.of());
             var session = session(what, r);
             var counter = new AtomicReference<CountingInputStream>();
+            var reader = new AtomicReference<CountingInputStream>();
             StreamBody.Opener open = () -> {
                 // Progress counts uncompressed bytes read, comparable with the layer's size.
                 var read = new CountingInputStream(layer.open(), listener, false);
                 var c = new CountingInputStream(new GzipInputStream(read), TransferListener.NONE, true);
+                reader.set(read);
                 counter.set(c);
                 return c;
             };
@@ -192,7 +199,8 @@ public final class RegistryClient {
             var digest = c.digest();
             r = exchange("PUT", withDigest(finish, digest), scopes, null, Map.of());
             expect(what, r, 201, 204);
-            return new UploadResult(new Descriptor(layer.mediaType(), digest, c.count()), UploadResult.How.UPLOADED, c.count());
+            return new UploadResult(new Descriptor(layer.mediaType(), digest, c.count()), UploadResult.How.UPLOADED,
+                    reader.get().count(), c.count());
         });
     }
 
@@ -206,7 +214,7 @@ public final class RegistryClient {
             expect(what, r, 201, 200);
             var reported = r.headers().firstValue("Docker-Content-Digest").map(Digest::parse).orElse(expected);
             if (!reported.equals(expected)) {
-                throw new RegistryException(what + ": registry stored the manifest as " + reported + ", expected " + expected, 0, null);
+                throw RegistryException.permanent(what + ": registry stored the manifest as " + reported + ", expected " + expected);
             }
             return reported;
         });
@@ -300,17 +308,33 @@ public final class RegistryClient {
                 builder.timeout(SMALL_REQUEST_TIMEOUT);
             }
             headers.forEach(builder::header);
-            var auth = authenticator.header(scopes);
+            // Credentials go to the registry only, never to an upload location on another host.
+            var auth = sameOrigin(uri, transport.base()) ? authenticator.header(scopes) : null;
             if (auth != null) {
                 builder.header("Authorization", auth);
             }
-            var response = transport.send(builder, uri);
+            HttpResponse<byte[]> response;
+            inFlight.acquireUninterruptibly();
+            try {
+                response = transport.send(builder, uri);
+            } finally {
+                inFlight.release();
+            }
             if (response.statusCode() == 401 && attempt == 0 && authenticator.learn(response)) {
                 authenticator.forget(scopes);
                 continue;
             }
             return response;
         }
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 
     private void expect(String what, HttpResponse<byte[]> r, int... codes) {
@@ -341,7 +365,7 @@ public final class RegistryClient {
             return null;
         }
         try {
-            return Duration.ofSeconds(Long.parseLong(value.get().trim()));
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.get().trim())));
         } catch (NumberFormatException e) {
             try {
                 var when = ZonedDateTime.parse(value.get().trim(), DateTimeFormatter.RFC_1123_DATE_TIME);

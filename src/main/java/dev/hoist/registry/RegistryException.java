@@ -31,6 +31,11 @@ public class RegistryException extends HoistException {
         return retryAfter;
     }
 
+    /** A failure that trying again will not mend, though the registry answered nothing wrong. */
+    public static RegistryException permanent(String message) {
+        return new RegistryException(message, -1, null);
+    }
+
     /** Whether trying again may help: no answer, 408, 429 and 5xx. */
     public boolean transientFailure() {
         return status == 0 || status == 408 || status == 429 || status >= 500;

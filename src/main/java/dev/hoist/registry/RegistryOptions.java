@@ -11,14 +11,17 @@ import java.time.Duration;
  * @param retries how many times a failed request is tried again
  * @param chunkSize upload in PATCH chunks of this many bytes; 0 uploads each blob in one PUT
  * @param connectTimeout how long to wait for a connection
+ * @param maxPerRegistry requests in flight at once to one registry
  */
-public record RegistryOptions(boolean insecure, Path caCert, int retries, long chunkSize, Duration connectTimeout) {
+public record RegistryOptions(boolean insecure, Path caCert, int retries, long chunkSize, Duration connectTimeout,
+                              int maxPerRegistry) {
 
-    public static RegistryOptions defaults() {
-        return new RegistryOptions(false, null, 5, 0, Duration.ofSeconds(30));
+    /** Checks what can be checked before any connection: the CA file reads as certificates. */
+    public void validate() {
+        Tls.context(insecure, caCert);
     }
 
-    public RegistryOptions withInsecure(boolean value) {
-        return new RegistryOptions(value, caCert, retries, chunkSize, connectTimeout);
+    public static RegistryOptions defaults() {
+        return new RegistryOptions(false, null, 5, 0, Duration.ofSeconds(30), 8);
     }
 }

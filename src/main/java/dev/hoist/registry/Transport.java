@@ -49,7 +49,7 @@ final class Transport {
     /** Like docker: localhost and 127.0.0.0/8 may fall back to plain HTTP without --insecure. */
     static boolean isLoopback(String host) {
         var name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.split(":")[0];
-        return name.equals("localhost") || name.startsWith("127.") || name.equals("[::1]");
+        return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") || name.equals("[::1]");
     }
 
     String host() {

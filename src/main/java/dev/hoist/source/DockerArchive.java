@@ -14,6 +14,7 @@ import dev.hoist.image.Manifest;
 import dev.hoist.image.MediaTypes;
 import dev.hoist.image.Platform;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -138,11 +139,57 @@ final class DockerArchive {
             if (size.isEmpty()) {
                 throw new InvalidImageException(tree.name() + ": layer " + path + " named by manifest.json is missing");
             }
-            layers.add(new CompressedLayer(diffIds.get(i), size.getAsLong(), tree.content(path), MediaTypes.DOCKER_LAYER_GZIP));
+            layers.add(layer(path, size.getAsLong(), diffIds.get(i)));
         }
         var label = origin + "[" + (firstTag != null ? firstTag : configDigest.shortHex()) + "]";
         var platform = OciLayout.platformOf(configBytes);
         return new ArchiveImage(label, config, layers, platform.orElse(null));
+    }
+
+    /**
+     * A layer as the archive holds it: uncompressed (the classic store), to be compressed on the way;
+     * or already compressed (Docker's containerd image store), to be pushed as it is.
+     */
+    private Layer layer(String path, long size, Digest diffId) {
+        var compression = compression(path);
+        if (compression == null) {
+            return new CompressedLayer(diffId, size, tree.content(path), MediaTypes.DOCKER_LAYER_GZIP);
+        }
+        var name = Tree.normalize(tree.name(), path);
+        Digest digest;
+        if (name.matches("blobs/sha256/[a-f0-9]{64}")) {
+            digest = new Digest("sha256", name.substring("blobs/sha256/".length()));
+        } else {
+            try (var in = tree.open(path)) {
+                var md = Digest.newSha256();
+                var buffer = new byte[64 * 1024];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    md.update(buffer, 0, n);
+                }
+                digest = Digest.of(md);
+            } catch (IOException e) {
+                throw new InvalidImageException(tree.name() + ": cannot read " + path + ": " + e.getMessage(), e);
+            }
+        }
+        var mediaType = compression.equals("zstd") ? MediaTypes.OCI_LAYER_ZSTD : MediaTypes.DOCKER_LAYER_GZIP;
+        return new Blob(new Descriptor(mediaType, digest, size), tree.content(path));
+    }
+
+    /** "gzip" or "zstd" by the first bytes, or null for an uncompressed tar. */
+    private String compression(String path) {
+        try (var in = tree.open(path)) {
+            var magic = in.readNBytes(4);
+            if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+                return "gzip";
+            }
+            if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
+                    && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+                return "zstd";
+            }
+            return null;
+        } catch (IOException e) {
+            throw new InvalidImageException(tree.name() + ": cannot read " + path + ": " + e.getMessage(), e);
+        }
     }
 
     private record ArchiveImage(String name, Blob config, List<Layer> layers, Platform platformOrNull) implements Image {
@@ -152,15 +199,24 @@ final class DockerArchive {
             return Optional.ofNullable(platformOrNull);
         }
 
+        /**
+         * A Docker schema 2 manifest, as docker push writes; an OCI one when a layer is zstd, which
+         * Docker's media types cannot say.
+         */
         @Override
         public Manifest manifest(List<Descriptor> pushedLayers) {
+            boolean oci = pushedLayers.stream().anyMatch(d -> MediaTypes.OCI_LAYER_ZSTD.equals(d.mediaType()));
+            var type = oci ? MediaTypes.OCI_MANIFEST : MediaTypes.DOCKER_MANIFEST;
+            var cfg = oci ? new Descriptor(MediaTypes.OCI_CONFIG, config.digest(), config.size()) : config.descriptor();
+            var layers = pushedLayers.stream().map(d -> oci && MediaTypes.DOCKER_LAYER_GZIP.equals(d.mediaType())
+                    ? new Descriptor(MediaTypes.OCI_LAYER_GZIP, d.digest(), d.size()) : d).toList();
             ObjectNode node = Json.MAPPER.createObjectNode();
             node.put("schemaVersion", 2);
-            node.put("mediaType", MediaTypes.DOCKER_MANIFEST);
-            node.set("config", Json.toJson(config.descriptor()));
-            node.set("layers", Json.toJson(pushedLayers));
+            node.put("mediaType", type);
+            node.set("config", Json.toJson(cfg));
+            node.set("layers", Json.toJson(layers));
             var raw = Json.write(node);
-            return new Manifest(raw, MediaTypes.DOCKER_MANIFEST, Digest.sha256(raw), config.descriptor(), pushedLayers);
+            return new Manifest(raw, type, Digest.sha256(raw), cfg, layers);
         }
 
         @Override

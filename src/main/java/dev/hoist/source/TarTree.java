@@ -37,6 +37,10 @@ final class TarTree implements Tree {
             index(channel);
         } catch (IOException e) {
             throw new InvalidImageException(file + ": cannot read archive: " + e.getMessage(), e);
+        } catch (InvalidImageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidImageException(file + ": corrupt tar archive (" + e.getMessage() + ")", e);
         }
     }
 
@@ -75,6 +79,9 @@ final class TarTree implements Tree {
             }
             char type = (char) (h[156] == 0 ? '0' : h[156]);
             long size = parseNumber(h, 124, 12, pos);
+            if (size < 0) {
+                throw new InvalidImageException(file + ": corrupt tar header at byte " + pos + " (negative size)");
+            }
             long data = pos + BLOCK;
             if (data + size > length) {
                 throw new InvalidImageException(file + ": archive is truncated (member at byte " + pos
@@ -90,7 +97,14 @@ final class TarTree implements Tree {
                     var name = longName != null ? longName : pax.getOrDefault("path", headerName(h));
                     var link = longLink != null ? longLink : pax.getOrDefault("linkpath", string(h, 157, 100));
                     if (pax.containsKey("size")) {
-                        size = Long.parseLong(pax.get("size").trim());
+                        try {
+                            size = Long.parseLong(pax.get("size").trim());
+                        } catch (NumberFormatException e) {
+                            size = -1;
+                        }
+                        if (size < 0) {
+                            throw new InvalidImageException(file + ": corrupt PAX size at byte " + pos);
+                        }
                         next = data + ((size + BLOCK - 1) / BLOCK) * BLOCK;
                         if (data + size > length) {
                             throw new InvalidImageException(file + ": archive is truncated");
@@ -206,8 +220,13 @@ final class TarTree implements Tree {
             if (space >= bytes.length) {
                 break;
             }
-            int len = Integer.parseInt(new String(bytes, i, space - i, StandardCharsets.US_ASCII).trim());
-            if (len <= 0 || i + len > bytes.length) {
+            int len;
+            try {
+                len = Integer.parseInt(new String(bytes, i, space - i, StandardCharsets.US_ASCII).trim());
+            } catch (NumberFormatException e) {
+                break;
+            }
+            if (len <= (space - i) + 1 || i + len > bytes.length) {
                 break;
             }
             var record = new String(bytes, space + 1, len - (space - i) - 2, StandardCharsets.UTF_8);
@@ -244,6 +263,9 @@ final class TarTree implements Tree {
         if ((h[off] & 0x80) != 0) {
             long v = 0;
             for (int i = off + 1; i < off + len; i++) {
+                if ((v >>> 55) != 0) {
+                    throw new InvalidImageException(file + ": corrupt tar header at byte " + pos + " (size too large)");
+                }
                 v = (v << 8) | (h[i] & 0xff);
             }
             return v;

@@ -37,7 +37,7 @@ class PushCommandSpec extends IntegrationSpec {
 
     def "reports every validation problem at once"() {
         when:
-        def run = hoist(['push', "${tmp}/missing.tar".toString(), '--to', 'host:5000', '--to', 'localhost/UPPER'])
+        def run = hoist(['push', "${tmp}/missing.tar".toString(), '--to', 'in valid', '--to', 'localhost/UPPER'])
 
         then:
         run.exit == 2

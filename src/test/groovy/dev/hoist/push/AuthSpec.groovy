@@ -75,6 +75,7 @@ class AuthSpec extends IntegrationSpec {
         !run.err.contains('Exception')
         !run.err.contains('wrong-password')
         !reg.hasTag('giteaadmin/app', '1.0')
+        reg.countRequests('PUT', '/manifests/') == 0
 
         where:
         variant << [Registry.Variant.BASIC, Registry.Variant.TOKEN]

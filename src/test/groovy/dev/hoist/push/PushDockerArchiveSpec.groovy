@@ -151,6 +151,7 @@ class PushDockerArchiveSpec extends IntegrationSpec {
         run.err.contains('does not match its digest')
         !run.err.contains('Exception')
         !reg.hasTag('demo/app', '1.0')
+        reg.countRequests('PUT', '/manifests/') == 0
     }
 
     /** Flips a byte inside the first occurrence of {@code marker}, keeping the tar's structure. */

@@ -102,6 +102,53 @@ class SourcesSpec extends Specification {
         e.message.contains('outside the archive')
     }
 
+    def "refuses a tar header with a negative size instead of looping"() {
+        given:
+        def archive = new File(tmp, 'app.tar')
+        images().dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['a', 1000]]]])
+        def bytes = archive.bytes
+        setField(bytes, 0, 124, '-0000002000')
+        archive.bytes = bytes
+
+        when:
+        Sources.open(archive.path)
+
+        then:
+        def e = thrown(InvalidImageException)
+        e.message.startsWith(archive.path)
+    }
+
+    def "refuses a malformed PAX header with one line"() {
+        given:
+        def root = new File(tmp, 'pax')
+        root.mkdirs()
+        new File(root, 'manifest.json').text = '[]'
+        def archive = new File(tmp, 'pax.tar')
+        Proc.ok(['tar', '--format=pax', '--pax-option=comment=x', '-C', root.path, '-cf', archive.path, 'manifest.json'])
+        def bytes = archive.bytes
+        // The first member is the PAX header; break its first record's length.
+        def text = new String(bytes, 512, 30, 'ISO-8859-1')
+        assert text =~ /^\d+ /
+        bytes[512] = (byte) '1'
+        bytes[513] = (byte) ' '
+        archive.bytes = bytes
+
+        when:
+        Sources.open(archive.path)
+
+        then:
+        thrown(InvalidImageException)
+    }
+
+    /** Writes a header field and fixes the header checksum. */
+    static void setField(byte[] bytes, int header, int offset, String value) {
+        value.getBytes('US-ASCII').eachWithIndex { b, i -> bytes[header + offset + i] = b }
+        (148..155).each { bytes[header + it] = (byte) ' ' }
+        long sum = (0..511).sum { bytes[header + it] & 0xff } as long
+        def chk = String.format('%06o\0 ', sum)
+        chk.getBytes('US-ASCII').eachWithIndex { b, i -> bytes[header + 148 + i] = b }
+    }
+
     def "names what is missing: #spec"() {
         when:
         Sources.open(spec.replace('TMP', tmp.path))

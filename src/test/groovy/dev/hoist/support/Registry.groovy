@@ -131,7 +131,11 @@ ${auth}
     boolean hasTag(String repository, String tag) {
         def r = Proc.run(['skopeo', 'list-tags'] + skopeoFlags() + ["docker://${host}/${repository}".toString()])
         if (r.exit != 0) {
-            return false
+            // A repository with no tag is unknown to the registry; anything else is a broken check.
+            if (r.err.contains('name unknown') || r.err.contains('NAME_UNKNOWN') || r.err.contains('404 (Not Found)')) {
+                return false
+            }
+            throw new IllegalStateException("skopeo list-tags ${repository} failed: ${r.err}")
         }
         ((new JsonSlurper().parseText(r.out) as Map).Tags ?: []).contains(tag)
     }

@@ -1,4 +1,4 @@
-package dev.hoist.registry;
+package dev.hoist.image;
 
 import java.io.IOException;
 

@@ -1,6 +1,5 @@
-package dev.hoist.registry;
+package dev.hoist.image;
 
-import dev.hoist.image.Digest;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -8,13 +7,13 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 
 /** Counts (and optionally hashes) the bytes read, telling a listener as they go. */
-final class CountingInputStream extends FilterInputStream {
+public final class CountingInputStream extends FilterInputStream {
 
     private final TransferListener listener;
     private final MessageDigest hash;
     private long count;
 
-    CountingInputStream(InputStream in, TransferListener listener, boolean hashing) {
+    public CountingInputStream(InputStream in, TransferListener listener, boolean hashing) {
         super(in);
         this.listener = listener;
         this.hash = hashing ? Digest.newSha256() : null;
@@ -40,11 +39,11 @@ final class CountingInputStream extends FilterInputStream {
         return n;
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
-    Digest digest() {
+    public Digest digest() {
         return Digest.of(hash);
     }
 }

@@ -1,0 +1,127 @@
+package dev.hoist.cli;
+
+import dev.hoist.engine.ImageFilter;
+import dev.hoist.engine.PlanBuilder;
+import dev.hoist.engine.PlanException;
+import dev.hoist.image.Artifact;
+import dev.hoist.image.Image;
+import dev.hoist.image.ImageIndex;
+import dev.hoist.image.Json;
+import dev.hoist.image.Platform;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code hoist images SOURCE...}: what a plan would push, as a table or JSON. */
+@Command(name = "images", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Lists the images in sources, with the filters push takes: repository, tag, platforms,",
+                "size, image ID and manifest digest."})
+final class ImagesCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "SOURCE", arity = "1..*", description = "oci:DIR, oci-archive:FILE, docker-archive:FILE, or a path.")
+    List<String> sources = new ArrayList<>();
+
+    @Mixin
+    FilterOptions filters = new FilterOptions();
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    private final Main.Io io;
+
+    ImagesCommand(Main.Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var problems = new ArrayList<String>();
+        var builder = new PlanBuilder();
+        sources.forEach(builder::source);
+        filters.applyTo(builder, problems);
+        PlanBuilder.Selection selection;
+        try {
+            selection = builder.select();
+            if (!problems.isEmpty()) {
+                throw new PlanException(problems, dev.hoist.HoistException.Kind.USAGE);
+            }
+        } catch (PlanException e) {
+            var all = new ArrayList<>(problems);
+            all.addAll(e.problems());
+            throw Problems.report(io, all, e.kind());
+        }
+        if (json) {
+            var array = Json.MAPPER.createArrayNode();
+            for (var image : selection.images()) {
+                var node = array.addObject();
+                node.put("source", image.origin());
+                node.put("repository", image.repository());
+                node.put("tag", image.tag());
+                var platforms = node.putArray("platforms");
+                platforms(image.artifact()).forEach(platforms::add);
+                node.put("size", ImageFilter.size(image.artifact()));
+                node.put("imageId", imageId(image.artifact()));
+                node.put("digest", digest(image.artifact()));
+            }
+            io.out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(array));
+            return 0;
+        }
+        var rows = new ArrayList<String[]>();
+        rows.add(new String[]{"REPOSITORY", "TAG", "PLATFORMS", "SIZE", "IMAGE ID", "DIGEST", "SOURCE"});
+        for (var image : selection.images()) {
+            var id = imageId(image.artifact());
+            var digest = digest(image.artifact());
+            rows.add(new String[]{value(image.repository()), value(image.tag()), String.join(",", platforms(image.artifact())),
+                    Sizes.human(ImageFilter.size(image.artifact())), id == null ? "-" : id.substring(7, 19),
+                    digest == null ? "-" : digest, image.origin()});
+        }
+        var widths = new int[rows.get(0).length];
+        for (var row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (var row : rows) {
+            var sb = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                sb.append(i == row.length - 1 ? row[i] : String.format(Locale.ROOT, "%-" + widths[i] + "s  ", row[i]));
+            }
+            io.out().println(sb.toString().stripTrailing());
+        }
+        io.err().println(selection.images().size() + " of " + selection.found() + " images selected");
+        return 0;
+    }
+
+    private static String value(String s) {
+        return s == null ? "<none>" : s;
+    }
+
+    private static List<String> platforms(Artifact artifact) {
+        var out = new LinkedHashSet<String>();
+        if (artifact instanceof ImageIndex index) {
+            index.children().forEach(c -> out.addAll(platforms(c)));
+        } else {
+            ((Image) artifact).platform().map(Platform::toString).ifPresent(out::add);
+        }
+        return List.copyOf(out);
+    }
+
+    private static String imageId(Artifact artifact) {
+        return artifact instanceof Image image ? image.config().digest().toString() : null;
+    }
+
+    private static String digest(Artifact artifact) {
+        if (artifact instanceof ImageIndex index) {
+            return index.index().digest().toString();
+        }
+        return ((Image) artifact).storedManifest().map(m -> m.digest().toString()).orElse(null);
+    }
+
+}

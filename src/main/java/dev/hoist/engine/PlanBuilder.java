@@ -1,0 +1,326 @@
+package dev.hoist.engine;
+
+import dev.hoist.HoistException;
+import dev.hoist.image.ImageRef;
+import dev.hoist.image.Platform;
+import dev.hoist.source.SourceImage;
+import dev.hoist.source.Sources;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Builds a {@link PushPlan} from what a user says: sources, filters, targets, mapping, and how to
+ * run. {@link #build()} opens the sources and checks everything before any network traffic,
+ * reporting every problem together. The command line, scripts and the shell all build plans here.
+ */
+public final class PlanBuilder {
+
+    /** A target as given: an exact repository (the {@code SOURCE TARGET} form) or a namespace ({@code --to}). */
+    private record Target(String text, boolean namespace) {
+    }
+
+    private final List<String> sources = new ArrayList<>();
+    private final List<Target> targets = new ArrayList<>();
+    private final List<String> includes = new ArrayList<>();
+    private final List<String> excludes = new ArrayList<>();
+    private final List<String> tagPatterns = new ArrayList<>();
+    private final List<Supplier<ImageFilter>> filters = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private Platform platform;
+    private Mapping mapping = Mapping.KEEP;
+    private int concurrency = PushPlan.DEFAULT_CONCURRENCY;
+    private boolean failFast;
+    private boolean dryRun;
+
+    public PlanBuilder source(String spec) {
+        sources.add(spec);
+        return this;
+    }
+
+    /** {@code HOST[:PORT]/REPOSITORY[:TAG]}: images keep their own tags when it has none. */
+    public PlanBuilder repository(String target) {
+        targets.add(new Target(target, false));
+        return this;
+    }
+
+    /**
+     * {@code HOST[:PORT][/NAMESPACE]} or {@code oci:DIR}: each image goes to
+     * {@code NAMESPACE/REPOSITORY:TAG} after {@link Mapping}. With a tag it names one image exactly.
+     */
+    public PlanBuilder to(String target) {
+        targets.add(new Target(target, true));
+        return this;
+    }
+
+    public PlanBuilder include(String pattern) {
+        check(() -> ImageFilter.repository(pattern));
+        includes.add(pattern);
+        return this;
+    }
+
+    public PlanBuilder exclude(String pattern) {
+        check(() -> ImageFilter.repository(pattern));
+        excludes.add(pattern);
+        return this;
+    }
+
+    public PlanBuilder tags(String pattern) {
+        check(() -> ImageFilter.tag(pattern));
+        tagPatterns.add(pattern);
+        return this;
+    }
+
+    public PlanBuilder platform(String text) {
+        try {
+            platform = Platform.parse(text);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        return this;
+    }
+
+    public PlanBuilder minSize(long bytes) {
+        filters.add(() -> ImageFilter.minSize(bytes));
+        return this;
+    }
+
+    public PlanBuilder maxSize(long bytes) {
+        filters.add(() -> ImageFilter.maxSize(bytes));
+        return this;
+    }
+
+    public PlanBuilder label(String spec) {
+        filters.add(() -> ImageFilter.label(spec));
+        return this;
+    }
+
+    public PlanBuilder createdBefore(Instant when) {
+        filters.add(() -> ImageFilter.createdBefore(when));
+        return this;
+    }
+
+    public PlanBuilder createdAfter(Instant when) {
+        filters.add(() -> ImageFilter.createdAfter(when));
+        return this;
+    }
+
+    /** Any other filter, e.g. one composed with {@link ImageFilter#any}. */
+    public PlanBuilder filter(ImageFilter filter) {
+        filters.add(() -> filter);
+        return this;
+    }
+
+    public PlanBuilder mapping(Mapping value) {
+        mapping = value;
+        if (value.rename() != null && !value.rename().contains("{")) {
+            warnings.add("--rename '" + value.rename() + "' has no {repo}, {name} or {tag}: every image gets the same name");
+        }
+        return this;
+    }
+
+    public PlanBuilder concurrency(int value) {
+        if (value < 1) {
+            problems.add("concurrency must be at least 1");
+        }
+        concurrency = value;
+        return this;
+    }
+
+    public PlanBuilder failFast(boolean value) {
+        failFast = value;
+        return this;
+    }
+
+    public PlanBuilder dryRun(boolean value) {
+        dryRun = value;
+        return this;
+    }
+
+    /** Things worth saying that do not stop the plan, such as a repository name made valid. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    private void check(Supplier<ImageFilter> filter) {
+        try {
+            filter.get();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+    }
+
+    /** The images the sources hold, before filters. */
+    private List<SourceImage> open(List<String> found, HoistException.Kind[] kind) {
+        var images = new ArrayList<SourceImage>();
+        if (sources.isEmpty()) {
+            found.add("no source given");
+        }
+        for (var s : sources) {
+            try {
+                images.addAll(Sources.open(s));
+            } catch (HoistException e) {
+                found.add(e.getMessage());
+                kind[0] = HoistException.Kind.INPUT;
+            }
+        }
+        return images;
+    }
+
+    private ImageFilter filter() {
+        var all = new ArrayList<ImageFilter>();
+        if (!includes.isEmpty()) {
+            all.add(ImageFilter.any(includes.stream().map(ImageFilter::repository).toList()));
+        }
+        excludes.forEach(p -> all.add(ImageFilter.not(ImageFilter.repository(p))));
+        if (!tagPatterns.isEmpty()) {
+            all.add(ImageFilter.any(tagPatterns.stream().map(ImageFilter::tag).toList()));
+        }
+        if (platform != null) {
+            all.add(ImageFilter.platform(platform));
+        }
+        filters.forEach(f -> all.add(f.get()));
+        return ImageFilter.all(all);
+    }
+
+    /** The images the plan would push, filtered and with the platform picked; no target needed. */
+    public Selection select() {
+        var found = new ArrayList<>(problems);
+        HoistException.Kind[] kind = {HoistException.Kind.USAGE};
+        var images = open(found, kind);
+        var selected = new ArrayList<SourceImage>();
+        if (found.isEmpty()) {
+            var filter = filter();
+            for (var image : images) {
+                try {
+                    if (filter.test(image)) {
+                        selected.add(platform == null ? image : new SourceImage(image.origin(), image.repository(),
+                                image.tag(), Planner.select(image.artifact(), platform)));
+                    }
+                } catch (HoistException e) {
+                    found.add(e.getMessage());
+                    kind[0] = HoistException.Kind.INPUT;
+                }
+            }
+            if (found.isEmpty() && selected.isEmpty() && !images.isEmpty()) {
+                var others = images.stream().flatMap(i -> Planner.platforms(i.artifact()).stream()).distinct().toList();
+                found.add(platform != null && images.stream().noneMatch(i -> ImageFilter.platform(platform).test(i))
+                        ? "no image for platform " + platform + " in the sources" + (others.isEmpty() ? "" : " (they have " + String.join(", ", others) + ")")
+                        : "no image matches the filters (" + images.size() + " found in the sources)");
+            }
+        }
+        if (!found.isEmpty()) {
+            throw new PlanException(found, kind[0]);
+        }
+        return new Selection(images.size(), selected);
+    }
+
+    /** Sources opened and filtered: how many images they held, and those selected. */
+    public record Selection(int found, List<SourceImage> images) {
+    }
+
+    public PushPlan build() {
+        if (targets.isEmpty()) {
+            problems.add("no target given: add TARGET or --to TARGET");
+        }
+        var resolved = new ArrayList<ResolvedTarget>();
+        for (var t : targets) {
+            try {
+                resolved.add(resolve(t));
+            } catch (IllegalArgumentException e) {
+                problems.add("target " + e.getMessage());
+            }
+        }
+        var selection = select();
+        var items = new LinkedHashMap<String, PushItem>();
+        var found = new ArrayList<String>();
+        for (var target : resolved) {
+            try {
+                for (var item : target.items(selection.images(), mapping, warnings)) {
+                    var previous = items.putIfAbsent(item.target().toString(), item);
+                    if (previous != null && previous.artifact() != item.artifact()) {
+                        found.add("two different images would both be pushed as " + item.target() + " ("
+                                + previous.source() + " and " + item.source() + ")");
+                    }
+                }
+            } catch (HoistException e) {
+                found.add(e.getMessage());
+            }
+        }
+        if (!found.isEmpty()) {
+            throw new PlanException(found, HoistException.Kind.USAGE);
+        }
+        return new PushPlan(List.copyOf(items.values()), selection.found(), concurrency, failFast, dryRun);
+    }
+
+    private ResolvedTarget resolve(Target t) {
+        if (t.text.startsWith("oci:")) {
+            var rest = t.text.substring(4);
+            if (rest.isEmpty()) {
+                throw new IllegalArgumentException("'" + t.text + "' names no directory");
+            }
+            return new ResolvedTarget(null, "oci:" + Path.of(rest).toAbsolutePath().normalize(), "");
+        }
+        if (!t.namespace) {
+            return new ResolvedTarget(ImageRef.parse(t.text), null, null);
+        }
+        int slash = t.text.indexOf('/');
+        var host = slash < 0 ? t.text : t.text.substring(0, slash);
+        var path = slash < 0 ? "" : t.text.substring(slash + 1);
+        if (path.contains(":") || path.contains("@")) {
+            // A tag or digest names one image exactly, as in the SOURCE TARGET form.
+            return new ResolvedTarget(ImageRef.parse(t.text), null, null);
+        }
+        // Checks the host and namespace with the reference grammar.
+        ImageRef.parse(host + "/" + (path.isEmpty() ? "x" : path + "/x"));
+        return new ResolvedTarget(null, host, path);
+    }
+
+    /** Either an exact repository, or a registry (or layout) and a namespace to map names into. */
+    private record ResolvedTarget(ImageRef exact, String registry, String namespace) {
+
+        List<PushItem> items(List<SourceImage> images, Mapping mapping, List<String> warnings) {
+            if (exact != null) {
+                var items = new ArrayList<>(Planner.toTarget(images, exact, null));
+                for (var extra : mapping.extraTags()) {
+                    for (var item : List.copyOf(items)) {
+                        items.add(new PushItem(item.source(), item.artifact(), item.target().withTag(extra)));
+                    }
+                }
+                return items;
+            }
+            var items = new ArrayList<PushItem>();
+            for (var image : images) {
+                var named = mapping.name(image, fallbackName(image.origin()), warnings::add);
+                var repo = namespace.isEmpty() ? named.repository() : namespace + "/" + named.repository();
+                var tags = new ArrayList<String>();
+                tags.add(named.tag());
+                mapping.extraTags().stream().filter(x -> !tags.contains(x)).forEach(tags::add);
+                for (var tag : tags) {
+                    if (!ImageRef.isValidTag(tag)) {
+                        throw new HoistException("invalid tag '" + tag + "' for " + image.displayName(), HoistException.Kind.USAGE);
+                    }
+                    items.add(new PushItem(Planner.describe(image), image.artifact(), new ImageRef(registry, repo, tag, null)));
+                }
+            }
+            return items;
+        }
+
+        /** A name for images their source does not name: the file or directory name. */
+        private static String fallbackName(String origin) {
+            var path = origin.replaceFirst("^(oci|oci-archive|docker-archive):", "");
+            int colon = path.indexOf(':', path.lastIndexOf('/') + 1);
+            if (colon > 0) {
+                path = path.substring(0, colon);
+            }
+            var name = Path.of(path).getFileName();
+            var base = name == null ? "image" : name.toString().replaceFirst("\\.(tar|oci)$", "");
+            return Mapping.normalize(base);
+        }
+    }
+}
