@@ -230,11 +230,11 @@ public final class PushEngine {
             for (var f : pending.layers) {
                 descriptors.add(join(f));
             }
-            if (plan.dryRun() && image.storedManifest().isEmpty()) {
-                // The compressed digests, and so the manifest, are only learned by compressing.
+            if (descriptors.contains(null)) {
+                // A dry run: compressed digests, and so the manifest, are only learned by compressing.
                 return new Pushed(null, null, false);
             }
-            var manifest = image.manifest(descriptors);
+            var manifest = image.manifest(descriptors, dest instanceof LayoutDestination);
             var ref = reference != null ? reference : manifest.digest().toString();
             return putManifest(dest, target, ref, manifest.raw(), manifest.mediaType(), manifest.digest(), false);
         }

@@ -18,9 +18,10 @@ public non-sealed interface Image extends Artifact {
     /**
      * The manifest to push once every layer is in place. Stored images return their manifest byte
      * for byte; images whose layers are compressed on the way build one from {@code pushedLayers},
-     * the descriptors their layers got, in order.
+     * the descriptors their layers got, in order: a Docker schema 2 manifest as docker push writes,
+     * or an OCI one when {@code oci} is asked (OCI layouts hold only those).
      */
-    Manifest manifest(List<Descriptor> pushedLayers);
+    Manifest manifest(List<Descriptor> pushedLayers, boolean oci);
 
     /** The stored manifest, when the source has one whose bytes must be kept. */
     Optional<Manifest> storedManifest();

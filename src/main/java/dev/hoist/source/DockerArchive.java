@@ -199,13 +199,10 @@ final class DockerArchive {
             return Optional.ofNullable(platformOrNull);
         }
 
-        /**
-         * A Docker schema 2 manifest, as docker push writes; an OCI one when a layer is zstd, which
-         * Docker's media types cannot say.
-         */
+        /** Docker schema 2 unless OCI is asked for, or a layer is zstd, which Docker's media types cannot say. */
         @Override
-        public Manifest manifest(List<Descriptor> pushedLayers) {
-            boolean oci = pushedLayers.stream().anyMatch(d -> MediaTypes.OCI_LAYER_ZSTD.equals(d.mediaType()));
+        public Manifest manifest(List<Descriptor> pushedLayers, boolean ociAsked) {
+            boolean oci = ociAsked || pushedLayers.stream().anyMatch(d -> MediaTypes.OCI_LAYER_ZSTD.equals(d.mediaType()));
             var type = oci ? MediaTypes.OCI_MANIFEST : MediaTypes.DOCKER_MANIFEST;
             var cfg = oci ? new Descriptor(MediaTypes.OCI_CONFIG, config.digest(), config.size()) : config.descriptor();
             var layers = pushedLayers.stream().map(d -> oci && MediaTypes.DOCKER_LAYER_GZIP.equals(d.mediaType())

@@ -187,7 +187,7 @@ final class OciLayout {
         }
 
         @Override
-        public Manifest manifest(List<Descriptor> pushedLayers) {
+        public Manifest manifest(List<Descriptor> pushedLayers, boolean oci) {
             return manifest;
         }
 
