@@ -40,7 +40,12 @@ final class PlainProgress implements PushListener {
         } else if (event instanceof PushEvent.Retrying e) {
             return String.format(Locale.ROOT, "retrying in %.1f s (attempt %d): %s", e.delay().toMillis() / 1000.0,
                     e.attempt() + 1, e.reason());
+        } else if (event instanceof PushEvent.WouldPush e) {
+            return "would " + e.how() + " " + shortDigest(e.blob()) + " (" + Sizes.human(e.size()) + ") " + e.target();
         } else if (event instanceof PushEvent.ImageDone e) {
+            if (e.result().digest() == null) {
+                return "would push " + e.result().target();
+            }
             return (e.result().upToDate() ? "up to date " : "done ") + e.result().target() + "@" + e.result().digest();
         }
         return null;
