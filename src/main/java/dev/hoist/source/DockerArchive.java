@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hoist.image.Blob;
 import dev.hoist.image.CompressedLayer;
+import dev.hoist.image.Compression;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
 import dev.hoist.image.Image;
@@ -152,7 +153,7 @@ final class DockerArchive {
      */
     private Layer layer(String path, long size, Digest diffId) {
         var compression = compression(path);
-        if (compression == null) {
+        if (compression == Compression.NONE) {
             return new CompressedLayer(diffId, size, tree.content(path), MediaTypes.DOCKER_LAYER_GZIP);
         }
         var name = Tree.normalize(tree.name(), path);
@@ -171,22 +172,13 @@ final class DockerArchive {
                 throw new InvalidImageException(tree.name() + ": cannot read " + path + ": " + e.getMessage(), e);
             }
         }
-        var mediaType = compression.equals("zstd") ? MediaTypes.OCI_LAYER_ZSTD : MediaTypes.DOCKER_LAYER_GZIP;
+        var mediaType = compression == Compression.ZSTD ? MediaTypes.OCI_LAYER_ZSTD : MediaTypes.DOCKER_LAYER_GZIP;
         return new Blob(new Descriptor(mediaType, digest, size), tree.content(path));
     }
 
-    /** "gzip" or "zstd" by the first bytes, or null for an uncompressed tar. */
-    private String compression(String path) {
-        try (var in = tree.open(path)) {
-            var magic = in.readNBytes(4);
-            if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-                return "gzip";
-            }
-            if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
-                    && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
-                return "zstd";
-            }
-            return null;
+    private Compression compression(String path) {
+        try {
+            return Compression.sniff(tree.open(path));
         } catch (IOException e) {
             throw new InvalidImageException(tree.name() + ": cannot read " + path + ": " + e.getMessage(), e);
         }

@@ -1,11 +1,11 @@
 package dev.hoist.source;
 
 import dev.hoist.HoistException;
+import dev.hoist.image.Compression;
 import dev.hoist.image.Digest;
 import dev.hoist.image.InvalidImageException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,11 +89,8 @@ public final class Sources {
     }
 
     private static boolean isCompressed(Path path) {
-        try (InputStream in = Files.newInputStream(path)) {
-            var magic = in.readNBytes(4);
-            return magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b
-                    || magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
-                    && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd;
+        try {
+            return Compression.sniff(Files.newInputStream(path)) != Compression.NONE;
         } catch (IOException e) {
             throw new HoistException(path + ": cannot read: " + e.getMessage(), HoistException.Kind.INPUT, e);
         }
