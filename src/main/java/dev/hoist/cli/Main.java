@@ -13,7 +13,8 @@ import java.util.Map;
 /** {@code hoist}: the entry point. */
 @Command(name = "hoist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Puts container images into OCI registries.",
-        subcommands = {PushCommand.class, ImagesCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PushCommand.class, ImagesCommand.class, LoginCommand.class, LogoutCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a push failed (registry error, network)", "2:bad usage or unreadable input",
                 "130:cancelled (Ctrl-C)"})
@@ -65,6 +66,12 @@ public final class Main implements Runnable {
             }
             if (cls == ImagesCommand.class) {
                 return cls.cast(new ImagesCommand(io));
+            }
+            if (cls == LoginCommand.class) {
+                return cls.cast(new LoginCommand(io));
+            }
+            if (cls == LogoutCommand.class) {
+                return cls.cast(new LogoutCommand(io));
             }
             return CommandLine.defaultFactory().create(cls);
         }

@@ -62,6 +62,9 @@ final class PushCommand implements Callable<Integer> {
     @Mixin
     FilterOptions filters = new FilterOptions();
 
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
     @Option(names = "--strip-prefix", paramLabel = "PREFIX", description = "Remove PREFIX from source repository names (with --to).")
     String stripPrefix;
 
@@ -71,21 +74,6 @@ final class PushCommand implements Callable<Integer> {
 
     @Option(names = "--add-tag", paramLabel = "TAG", description = "Push every image under this tag too; may repeat.")
     List<String> addTags = new ArrayList<>();
-
-    @Option(names = {"-u", "--username"}, description = "Registry user name.")
-    String username;
-
-    @Option(names = {"-p", "--password"}, description = "Registry password (visible to other users; prefer --password-stdin).")
-    String password;
-
-    @Option(names = "--password-stdin", description = "Read the password from standard input.")
-    boolean passwordStdin;
-
-    @Option(names = "--insecure", description = "Accept self-signed certificates and plain HTTP.")
-    boolean insecure;
-
-    @Option(names = "--ca-cert", paramLabel = "FILE", description = "Trust this CA certificate (PEM) as well.")
-    Path caCert;
 
     @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Sizes.class,
             description = "Upload blobs in PATCH chunks of SIZE (e.g. 8MiB) instead of one PUT.")
@@ -132,10 +120,15 @@ final class PushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var credentials = credentials();
+        var credentials = connection.credentials(io);
         var plan = plan();
 
-        var engine = new PushEngine(new Registries(new CredentialChain(credentials, io.env()), registryOptions()),
+        var chain = CredentialChain.standard(credentials, io.env(), Dirs.config());
+        // Every registry's credentials are found before anything is sent, so a refused
+        // credentials file stops the push with one line, not one per image.
+        plan.items().stream().map(i -> i.target().registry()).filter(r -> !r.startsWith("oci:")).distinct()
+                .forEach(chain::lookup);
+        var engine = new PushEngine(new Registries(chain, registryOptions()),
                 new BlobInfoCache(Dirs.cache()));
         var listeners = new ArrayList<PushListener>();
         if (progress && !quiet) {
@@ -168,33 +161,7 @@ final class PushCommand implements Callable<Integer> {
     }
 
     private RegistryOptions registryOptions() {
-        return new RegistryOptions(insecure, caCert, retries, chunkSize, Duration.ofSeconds(30), maxPerRegistry);
-    }
-
-    private Credentials credentials() throws IOException {
-        if (password != null && passwordStdin) {
-            throw new HoistException("--password and --password-stdin are mutually exclusive", HoistException.Kind.USAGE);
-        }
-        if ((password != null || passwordStdin) && username == null) {
-            throw new HoistException("a password needs a user name: add -u USER", HoistException.Kind.USAGE);
-        }
-        if (password != null) {
-            io.err().println("WARNING: a password on the command line is visible to other users; use --password-stdin");
-            return Credentials.basic(username, password, "--password");
-        }
-        if (passwordStdin) {
-            var text = new String(io.in().readAllBytes(), StandardCharsets.UTF_8);
-            var secret = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
-                    : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-            if (secret.isEmpty()) {
-                throw new HoistException("--password-stdin: standard input is empty", HoistException.Kind.USAGE);
-            }
-            return Credentials.basic(username, secret, "--password-stdin");
-        }
-        if (username != null) {
-            throw new HoistException("-u needs a password: add --password-stdin", HoistException.Kind.USAGE);
-        }
-        return null;
+        return connection.options(retries, chunkSize, maxPerRegistry);
     }
 
     /** Validates everything the plan needs before any network traffic; reports all problems at once. */

@@ -1,50 +1,54 @@
 package dev.hoist.credentials;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
 import java.util.Map;
 
 /**
- * Credentials in the order a user expects: explicit flags first, then the environment
- * ({@code HOIST_*}, {@code GITEA_*}, {@code IDPBUILDER_REGISTRY_*}), then anonymous.
+ * Credentials in the order a user expects, first match wins: explicit flags, the environment,
+ * hoist's own store ({@code hoist login}), docker's and podman's config with credential helpers,
+ * idpbuilder, then anonymous. At {@code -v} it says which source answered, never the secret.
  */
 public final class CredentialChain implements CredentialStore {
 
-    private final Credentials flags;
-    private final Map<String, String> env;
+    private static final Logger log = LoggerFactory.getLogger(CredentialChain.class);
 
-    public CredentialChain(Credentials flags, Map<String, String> env) {
+    private final Credentials flags;
+    private final List<CredentialSource> sources;
+    private final Map<String, Credentials> found = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public CredentialChain(Credentials flags, List<CredentialSource> sources) {
         this.flags = flags;
-        this.env = env;
+        this.sources = List.copyOf(sources);
     }
 
+    /** The standard chain for an environment and config directory. */
+    public static CredentialChain standard(Credentials flags, Map<String, String> env, java.nio.file.Path configDir) {
+        return new CredentialChain(flags, List.of(new EnvCredentials(env), new HoistStore(configDir, new Keyring(env)),
+                new DockerConfig(env), new Idpbuilder(env)));
+    }
+
+    /** Asks each source once per registry; later lookups of the same registry get the same answer. */
     @Override
     public Credentials lookup(String registry) {
-        if (flags != null && !flags.isAnonymous()) {
-            return flags;
-        }
-        var fromEnv = fromEnv("HOIST_USERNAME", "HOIST_PASSWORD", "HOIST_TOKEN");
-        if (fromEnv == null) {
-            fromEnv = fromEnv("GITEA_USERNAME", "GITEA_PASSWORD", null);
-        }
-        if (fromEnv == null) {
-            fromEnv = fromEnv("IDPBUILDER_REGISTRY_USERNAME", "IDPBUILDER_REGISTRY_PASSWORD", "IDPBUILDER_REGISTRY_TOKEN");
-        }
-        return fromEnv != null ? fromEnv : Credentials.ANONYMOUS;
+        return found.computeIfAbsent(registry, this::find);
     }
 
-    private Credentials fromEnv(String userVar, String passwordVar, String tokenVar) {
-        var user = env.get(userVar);
-        var password = env.get(passwordVar);
-        if (user != null && !user.isEmpty() && password != null) {
-            return Credentials.basic(user, password, "$" + userVar + "/$" + passwordVar);
+    private Credentials find(String registry) {
+        if (flags != null && !flags.isAnonymous()) {
+            log.debug("credentials for {}: {}", registry, flags);
+            return flags;
         }
-        var token = tokenVar == null ? null : env.get(tokenVar);
-        if (token != null && !token.isEmpty() && user != null && !user.isEmpty()) {
-            // Gitea and most registries take a token as the password of a Basic login.
-            return Credentials.basic(user, token, "$" + userVar + "/$" + tokenVar);
+        for (var source : sources) {
+            var found = source.lookup(registry);
+            if (found.isPresent()) {
+                log.debug("credentials for {}: {}", registry, found.get());
+                return found.get();
+            }
         }
-        if (token != null && !token.isEmpty()) {
-            return new Credentials(null, null, token, "$" + tokenVar);
-        }
-        return null;
+        log.debug("credentials for {}: anonymous", registry);
+        return Credentials.ANONYMOUS;
     }
 }

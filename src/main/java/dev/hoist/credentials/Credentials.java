@@ -4,19 +4,28 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * A username and password (or a bearer token) for one registry, plus where they came from.
- * {@link #toString()} never shows a secret, so a credential can't leak through a log line.
+ * Credentials for one registry, and where they came from: a username and password, a bearer
+ * token used as it is, or an OAuth identity (refresh) token as docker login stores for some
+ * registries. {@link #toString()} never shows a secret, so a credential can't leak through a log line.
  */
-public record Credentials(String username, String password, String token, String source) {
+public record Credentials(String username, String password, String token, String identityToken, String source) {
 
-    public static final Credentials ANONYMOUS = new Credentials(null, null, null, "anonymous");
+    public static final Credentials ANONYMOUS = new Credentials(null, null, null, null, "anonymous");
 
     public static Credentials basic(String username, String password, String source) {
-        return new Credentials(username, password, null, source);
+        return new Credentials(username, password, null, null, source);
+    }
+
+    public static Credentials bearer(String token, String source) {
+        return new Credentials(null, null, token, null, source);
+    }
+
+    public static Credentials identityToken(String username, String identityToken, String source) {
+        return new Credentials(username, null, null, identityToken, source);
     }
 
     public boolean isAnonymous() {
-        return username == null && token == null;
+        return username == null && token == null && identityToken == null;
     }
 
     public boolean hasPassword() {
@@ -27,6 +36,17 @@ public record Credentials(String username, String password, String token, String
     public String basicHeader() {
         var pair = username + ":" + (password == null ? "" : password);
         return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every secret this holds, for scrubbing text that must not show them. */
+    public java.util.List<String> secrets() {
+        var out = new java.util.ArrayList<String>();
+        for (var s : new String[]{password, token, identityToken}) {
+            if (s != null && !s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     @Override

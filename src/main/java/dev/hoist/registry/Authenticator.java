@@ -63,6 +63,10 @@ final class Authenticator {
         return false;
     }
 
+    boolean challenged() {
+        return challenge != null;
+    }
+
     /** The Authorization header for requests in these scopes, or null when none is needed. */
     String header(List<String> scopes) throws IOException {
         var c = challenge;
@@ -72,7 +76,7 @@ final class Authenticator {
         if (c.isBasic()) {
             return credentials.hasPassword() ? credentials.basicHeader() : null;
         }
-        if (credentials.token() != null && credentials.username() == null) {
+        if (credentials.token() != null) {
             return "Bearer " + credentials.token();
         }
         var key = String.join(" ", scopes);
@@ -98,6 +102,12 @@ final class Authenticator {
         if (c.realm() == null) {
             throw new RegistryException(transport.host() + ": bearer challenge without a realm", 401, null);
         }
+        if (credentials.identityToken() != null) {
+            var token = oauth(c, scopes);
+            if (token != null) {
+                return token;
+            }
+        }
         var query = new StringBuilder();
         if (c.service() != null) {
             query.append("service=").append(encode(c.service()));
@@ -105,17 +115,49 @@ final class Authenticator {
         for (var scope : scopes) {
             query.append(query.length() > 0 ? "&" : "").append("scope=").append(encode(scope));
         }
+        if (query.length() == 0) {
+            query.append("account=").append(encode(credentials.username() == null ? "" : credentials.username()));
+        }
         var realm = URI.create(c.realm());
         var uri = URI.create(c.realm() + (realm.getRawQuery() == null ? "?" : "&") + query);
         var builder = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(60));
         if (credentials.hasPassword()) {
             builder.header("Authorization", credentials.basicHeader());
+        } else if (credentials.identityToken() != null) {
+            var user = credentials.username() != null ? credentials.username() : "<token>";
+            builder.header("Authorization", Credentials.basic(user, credentials.identityToken(), "").basicHeader());
         }
         var response = transport.send(builder, uri);
+        return token(response, uri, scopes);
+    }
+
+    /**
+     * Trades an identity (refresh) token for an access token the OAuth2 way docker does: a POST to
+     * the realm. Null when the realm does not take POSTs (Gitea answers 404), so GET is tried.
+     */
+    private Token oauth(Challenge c, List<String> scopes) throws IOException {
+        var form = new StringBuilder("grant_type=refresh_token&client_id=hoist&refresh_token=")
+                .append(encode(credentials.identityToken()));
+        if (c.service() != null) {
+            form.append("&service=").append(encode(c.service()));
+        }
+        form.append("&scope=").append(encode(String.join(" ", scopes)));
+        var uri = URI.create(c.realm());
+        var builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+        var response = transport.send(builder, uri);
+        if (response.statusCode() == 404 || response.statusCode() == 405) {
+            return null;
+        }
+        return token(response, uri, scopes);
+    }
+
+    private Token token(HttpResponse<byte[]> response, URI uri, List<String> scopes) {
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             throw new RegistryException(transport.host() + ": " + (credentials.isAnonymous()
                     ? "authentication required: pass -u USER --password-stdin"
-                    : "login failed for user '" + credentials.username() + "': unauthorized (check the username and password)"),
+                    : "login failed for user '" + credentials.username() + "': unauthorized (check the credentials from " + credentials.source() + ")"),
                     response.statusCode(), null);
         }
         if (response.statusCode() != 200) {

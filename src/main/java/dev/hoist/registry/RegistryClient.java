@@ -70,12 +70,21 @@ public final class RegistryClient {
         });
     }
 
-    /** Checks the credentials by asking for push access to a repository, as {@code login} does. */
-    public void checkAccess(String repository) {
-        retry.run(host, retryListener, () -> {
+    /**
+     * Checks the credentials as {@code docker login} does: a token from the realm with no scope, or
+     * {@code GET /v2/} with Basic. Returns false when the registry asks for no login at all.
+     */
+    public boolean login() {
+        return retry.run(host, retryListener, () -> {
             ensurePinged();
-            authenticator.header(List.of(pushScope(repository)));
-            return null;
+            if (!authenticator.challenged()) {
+                return false;
+            }
+            var r = exchange("GET", uri("/v2/"), List.of(), null, Map.of());
+            if (r.statusCode() != 200) {
+                throw failure(host, r);
+            }
+            return true;
         });
     }
 

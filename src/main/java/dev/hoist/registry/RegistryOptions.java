@@ -1,27 +1,59 @@
 package dev.hoist.registry;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How to reach registries.
  *
  * @param insecure accept any certificate and plain HTTP
- * @param caCert an extra CA certificate (PEM) to trust, or null
+ * @param caCert an extra CA certificate (PEM) to trust for every registry, or null
  * @param retries how many times a failed request is tried again
  * @param chunkSize upload in PATCH chunks of this many bytes; 0 uploads each blob in one PUT
  * @param connectTimeout how long to wait for a connection
  * @param maxPerRegistry requests in flight at once to one registry
+ * @param certsDir per-registry TLS files the docker way, {@code certsDir/HOST[:PORT]/ca.crt},
+ *                 {@code client.cert} and {@code client.key}; or null
+ * @param clientCert a client certificate (PEM) for mutual TLS with every registry, or null
+ * @param clientKey its private key (PEM, PKCS#8 or PKCS#1 RSA), or null
  */
 public record RegistryOptions(boolean insecure, Path caCert, int retries, long chunkSize, Duration connectTimeout,
-                              int maxPerRegistry) {
-
-    /** Checks what can be checked before any connection: the CA file reads as certificates. */
-    public void validate() {
-        Tls.context(insecure, caCert);
-    }
+                              int maxPerRegistry, Path certsDir, Path clientCert, Path clientKey) {
 
     public static RegistryOptions defaults() {
-        return new RegistryOptions(false, null, 5, 0, Duration.ofSeconds(30), 8);
+        return new RegistryOptions(false, null, 5, 0, Duration.ofSeconds(30), 8, null, null, null);
+    }
+
+    /** Checks what can be checked before any connection: the CA, certificate and key files read. */
+    public void validate() {
+        Tls.context(insecure, caCert == null ? List.of() : List.of(caCert), clientCert, clientKey);
+    }
+
+    /** The TLS files for one registry: flags first, then {@code certsDir/HOST[:PORT]/}. */
+    Tls.Files tlsFor(String host) {
+        var cas = new ArrayList<Path>();
+        if (caCert != null) {
+            cas.add(caCert);
+        }
+        Path cert = clientCert;
+        Path key = clientKey;
+        if (certsDir != null) {
+            var dir = certsDir.resolve(host);
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.list(dir)) {
+                    files.filter(f -> f.getFileName().toString().endsWith(".crt")).sorted().forEach(cas::add);
+                } catch (java.io.IOException ignored) {
+                    // An unreadable certs.d entry is as good as none.
+                }
+                if (cert == null && Files.isRegularFile(dir.resolve("client.cert")) && Files.isRegularFile(dir.resolve("client.key"))) {
+                    cert = dir.resolve("client.cert");
+                    key = dir.resolve("client.key");
+                }
+            }
+        }
+        return new Tls.Files(cas, cert, key);
     }
 }

@@ -2,74 +2,181 @@ package dev.hoist.registry;
 
 import dev.hoist.HoistException;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
 
-/** Builds the TLS context: the JDK's trust store, plus an extra CA, or (insecure) no checks at all. */
+/**
+ * Builds the TLS context: the JDK's trust store plus extra CAs, or (insecure) no checks at all;
+ * and a client certificate for mutual TLS when one is given.
+ */
 final class Tls {
+
+    /** The TLS files for one registry. */
+    record Files(List<Path> caCerts, Path clientCert, Path clientKey) {
+    }
 
     private Tls() {
     }
 
-    static SSLContext context(boolean insecure, Path caCert) {
+    static SSLContext context(Files files, boolean insecure) {
+        return context(insecure, files.caCerts(), files.clientCert(), files.clientKey());
+    }
+
+    static SSLContext context(boolean insecure, List<Path> caCerts, Path clientCert, Path clientKey) {
+        if ((clientCert == null) != (clientKey == null)) {
+            throw new HoistException("a client certificate needs its key: give both --cert and --key", HoistException.Kind.USAGE);
+        }
         try {
             var context = SSLContext.getInstance("TLS");
-            TrustManager trust = insecure ? new TrustAll() : trustManager(caCert);
-            context.init(null, new TrustManager[]{trust}, null);
+            TrustManager trust = insecure ? new TrustAll() : trustManager(caCerts);
+            KeyManager[] keys = clientCert == null ? null : keyManagers(clientCert, clientKey);
+            context.init(keys, new TrustManager[]{trust}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static X509TrustManager trustManager(Path caCert) throws GeneralSecurityException {
+    private static X509TrustManager trustManager(List<Path> caCerts) throws GeneralSecurityException {
         var factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        if (caCert == null) {
+        if (caCerts.isEmpty()) {
             factory.init((KeyStore) null);
             return (X509TrustManager) factory.getTrustManagers()[0];
         }
-        var store = KeyStore.getInstance(KeyStore.getDefaultType());
-        try {
-            store.load(null, null);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        // Keep the JDK's own roots beside the extra CA, as docker does with certs.d.
+        var store = emptyStore();
+        // Keep the JDK's own roots beside the extra CAs, as docker does with certs.d.
         var defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         defaults.init((KeyStore) null);
         int i = 0;
         for (var cert : ((X509TrustManager) defaults.getTrustManagers()[0]).getAcceptedIssuers()) {
             store.setCertificateEntry("jdk-" + i++, cert);
         }
-        try (InputStream in = Files.newInputStream(caCert)) {
-            var certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            if (certs.isEmpty()) {
-                throw new HoistException(caCert + ": no certificate in the file", HoistException.Kind.USAGE);
-            }
-            for (var cert : certs) {
+        for (var file : caCerts) {
+            for (var cert : certificates(file)) {
                 store.setCertificateEntry("ca-" + i++, cert);
             }
-        } catch (IOException e) {
-            throw new HoistException(caCert + ": cannot read CA certificate: " + e.getMessage(), HoistException.Kind.USAGE, e);
-        } catch (CertificateException e) {
-            throw new HoistException(caCert + ": not a PEM certificate: " + e.getMessage(), HoistException.Kind.USAGE, e);
         }
         factory.init(store);
         return (X509TrustManager) factory.getTrustManagers()[0];
+    }
+
+    private static KeyManager[] keyManagers(Path certFile, Path keyFile) throws GeneralSecurityException {
+        var chain = certificates(certFile).toArray(new Certificate[0]);
+        var key = privateKey(keyFile);
+        var store = emptyStore();
+        var password = new char[0];
+        store.setKeyEntry("client", key, password, chain);
+        var factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(store, password);
+        return factory.getKeyManagers();
+    }
+
+    private static KeyStore emptyStore() throws GeneralSecurityException {
+        var store = KeyStore.getInstance(KeyStore.getDefaultType());
+        try {
+            store.load(null, null);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return store;
+    }
+
+    private static List<? extends Certificate> certificates(Path file) {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            var certs = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
+            if (certs.isEmpty()) {
+                throw new HoistException(file + ": no certificate in the file", HoistException.Kind.USAGE);
+            }
+            return certs;
+        } catch (IOException e) {
+            throw new HoistException(file + ": cannot read certificate: " + e.getMessage(), HoistException.Kind.USAGE, e);
+        } catch (CertificateException e) {
+            throw new HoistException(file + ": not a PEM certificate: " + e.getMessage(), HoistException.Kind.USAGE, e);
+        }
+    }
+
+    /** A PEM private key: PKCS#8 (RSA or EC), or PKCS#1 RSA as older openssl writes. */
+    private static PrivateKey privateKey(Path file) {
+        String pem;
+        try {
+            pem = java.nio.file.Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new HoistException(file + ": cannot read key: " + e.getMessage(), HoistException.Kind.USAGE, e);
+        }
+        boolean pkcs1 = pem.contains("BEGIN RSA PRIVATE KEY");
+        if (!pkcs1 && !pem.contains("BEGIN PRIVATE KEY")) {
+            throw new HoistException(file + ": not an unencrypted PEM private key (convert it with: openssl pkcs8 -topk8 -nocrypt)",
+                    HoistException.Kind.USAGE);
+        }
+        var body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        var der = Base64.getDecoder().decode(body);
+        if (pkcs1) {
+            der = pkcs1ToPkcs8(der);
+        }
+        for (var algorithm : new String[]{"RSA", "EC"}) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException ignored) {
+                // Try the next algorithm.
+            }
+        }
+        throw new HoistException(file + ": unsupported private key (RSA or EC in PKCS#8 expected)", HoistException.Kind.USAGE);
+    }
+
+    /** Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo. */
+    private static byte[] pkcs1ToPkcs8(byte[] pkcs1) {
+        byte[] algorithm = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+        var inner = new ByteArrayOutputStream();
+        inner.writeBytes(new byte[]{0x02, 0x01, 0x00});
+        inner.writeBytes(algorithm);
+        inner.writeBytes(tlv(0x04, pkcs1));
+        return tlv(0x30, inner.toByteArray());
+    }
+
+    private static byte[] tlv(int tag, byte[] value) {
+        var out = new ByteArrayOutputStream();
+        out.write(tag);
+        int len = value.length;
+        if (len < 0x80) {
+            out.write(len);
+        } else if (len < 0x100) {
+            out.write(0x81);
+            out.write(len);
+        } else if (len < 0x10000) {
+            out.write(0x82);
+            out.write(len >> 8);
+            out.write(len);
+        } else {
+            out.write(0x83);
+            out.write(len >> 16);
+            out.write(len >> 8);
+            out.write(len);
+        }
+        out.writeBytes(value);
+        return out.toByteArray();
     }
 
     /**

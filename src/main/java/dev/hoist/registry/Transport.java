@@ -37,7 +37,7 @@ final class Transport {
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(options.connectTimeout())
-                .sslContext(Tls.context(options.insecure(), options.caCert()))
+                .sslContext(Tls.context(options.tlsFor(host), options.insecure()))
                 .executor(Executors.newCachedThreadPool(r -> {
                     var t = new Thread(r, "hoist-http-" + host);
                     t.setDaemon(true);

@@ -31,7 +31,7 @@ class PushCommandSpec extends IntegrationSpec {
         'malformed digest'       | ['push', 'ARCHIVE', 'localhost:5000/app@sha256:xyz']    | 'malformed sha256 digest'
         'missing target'         | ['push', 'ARCHIVE']                                     | 'missing TARGET'
         'bad platform'           | ['push', 'ARCHIVE', 'localhost:5000/a', '--platform', 'linux'] | 'malformed platform'
-        'both password flags'    | ['push', 'ARCHIVE', 'localhost:5000/a', '-u', 'x', '-p', 'y', '--password-stdin'] | 'mutually exclusive'
+        'both password flags'    | ['push', 'ARCHIVE', 'localhost:5000/a', '-u', 'x', '-p', 'y', '--password-stdin'] | 'give one of --password'
         'unknown option'         | ['push', 'ARCHIVE', 'localhost:5000/a', '--frobnicate'] | 'Unknown option'
     }
 

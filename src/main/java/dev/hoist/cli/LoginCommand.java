@@ -1,0 +1,97 @@
+package dev.hoist.cli;
+
+import dev.hoist.Dirs;
+import dev.hoist.HoistException;
+import dev.hoist.credentials.CredentialChain;
+import dev.hoist.credentials.Credentials;
+import dev.hoist.credentials.DockerConfig;
+import dev.hoist.credentials.HoistStore;
+import dev.hoist.credentials.Keyring;
+import dev.hoist.engine.Registries;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+
+/** {@code hoist login REGISTRY}: checks credentials against the registry, then stores them. */
+@Command(name = "login", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Checks a login against a registry and stores it: in the Secret Service keyring where one",
+                "answers, otherwise in ~/.config/hoist/credentials.json (mode 0600).",
+                "Prefer --password-stdin: a password given with -p is visible to other users."})
+final class LoginCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "REGISTRY", arity = "0..1", description = "HOST[:PORT], e.g. gitea.cnoe.localtest.me:8443.")
+    String registry;
+
+    @Option(names = "--list", description = "List stored logins and where each lives (never the secret).")
+    boolean list;
+
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
+    @Option(names = {"-v", "--verbose"}, description = "Debug logs (secrets redacted) and stack traces.")
+    void verbose(boolean on) {
+        Verbosity.set(on);
+    }
+
+    private final Main.Io io;
+
+    LoginCommand(Main.Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        var store = new HoistStore(Dirs.config(), new Keyring(io.env()));
+        if (list) {
+            var logins = new java.util.LinkedHashMap<String, String>();
+            store.list().forEach(logins::putIfAbsent);
+            new DockerConfig(io.env()).list().forEach(logins::putIfAbsent);
+            logins.forEach((host, where) -> io.out().println(host + "\t" + where));
+            if (logins.isEmpty()) {
+                io.err().println("no logins stored by hoist, docker or podman");
+            }
+            return 0;
+        }
+        if (registry == null) {
+            throw new HoistException("login needs a REGISTRY (or --list)", HoistException.Kind.USAGE);
+        }
+        var host = registry.replaceFirst("^[a-z]+://", "").replaceFirst("/.*$", "");
+        var credentials = connection.credentials(io);
+        if (credentials == null) {
+            credentials = prompt();
+        }
+        if (credentials.password() == null) {
+            throw new HoistException("login stores a user name and password (or token as password): use -u USER --password-stdin",
+                    HoistException.Kind.USAGE);
+        }
+        var registries = new Registries(new CredentialChain(credentials, java.util.List.of()), connection.options(2, 0, 4));
+        if (!registries.client(host).login()) {
+            io.err().println(host + " asks for no login; storing the credentials anyway");
+        }
+        var keyring = new Keyring(io.env());
+        if (!keyring.available()) {
+            io.err().println("no keyring answers here; storing the login in " + store.file() + " (mode 0600)");
+        }
+        var where = store.store(host, credentials.username(), credentials.password());
+        io.err().println("Login Succeeded: " + credentials.username() + " at " + host + ", stored in " + where);
+        return 0;
+    }
+
+    /** Asks on the terminal, the password without echo. */
+    private Credentials prompt() {
+        var console = System.console();
+        if (console == null || !io.terminal()) {
+            throw new HoistException("no credentials given: use -u USER --password-stdin", HoistException.Kind.USAGE);
+        }
+        var user = connection.username != null ? connection.username : console.readLine("Username: ");
+        var password = console.readPassword("Password: ");
+        if (user == null || user.isBlank() || password == null || password.length == 0) {
+            throw new HoistException("login needs a user name and a password", HoistException.Kind.USAGE);
+        }
+        return Credentials.basic(user.strip(), new String(password), "prompt");
+    }
+}
