@@ -80,9 +80,24 @@ final class JsonReport {
     }
 
     /**
-     * {@code --json} takes a file only when the next argument is {@code -} or ends in {@code .json},
-     * so {@code hoist push --json app.tar REG/app} still reads app.tar as a source.
+     * {@code --json} takes the next argument as its FILE unless that is an option, or names a source
+     * or target: an existing file or directory, a {@code oci:}-style source, or a registry reference.
+     * So {@code --json report.out} writes a file and {@code --json app.tar REG/app} still pushes app.tar.
      */
+    static boolean isReportFile(String next) {
+        if (next.equals("-") || next.toLowerCase(Locale.ROOT).endsWith(".json")) {
+            return true;
+        }
+        if (next.startsWith("-") || java.nio.file.Files.exists(java.nio.file.Path.of(next))
+                || next.matches("^(oci|oci-archive|docker-archive|docker-daemon):.*")) {
+            return false;
+        }
+        int slash = next.indexOf('/');
+        var first = slash < 0 ? next : next.substring(0, slash);
+        boolean looksLikeRegistry = slash > 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"));
+        return !looksLikeRegistry;
+    }
+
     static final class OptionalFile implements CommandLine.IParameterPreprocessor {
         @Override
         public boolean preprocess(Stack<String> args, CommandLine.Model.CommandSpec commandSpec,
@@ -90,12 +105,9 @@ final class JsonReport {
             if ("=".equals(info.get("separator"))) {
                 return false;
             }
-            if (!args.isEmpty()) {
-                var next = args.peek();
-                if (next.equals("-") || next.toLowerCase(Locale.ROOT).endsWith(".json")) {
-                    argSpec.setValue(args.pop());
-                    return true;
-                }
+            if (!args.isEmpty() && isReportFile(args.peek())) {
+                argSpec.setValue(args.pop());
+                return true;
             }
             argSpec.setValue("-");
             return true;

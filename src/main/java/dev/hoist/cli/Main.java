@@ -33,6 +33,7 @@ public final class Main implements Runnable {
     }
 
     public static int execute(Io io, String... args) {
+        Verbosity.attach(io.err());
         var cli = new CommandLine(new Main(), new Factory(io));
         cli.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8));

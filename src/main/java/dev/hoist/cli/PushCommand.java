@@ -234,9 +234,7 @@ final class PushCommand implements Callable<Integer> {
                 io.err().println("hoist: " + (named ? "" : t + ": ") + image.error());
             }
         }
-        if (!quiet || result.failed() < result.images().size()) {
-            io.err().println(Summary.line(result));
-        }
+        io.err().println(Summary.line(result));
     }
 
     private static int exitCode(PushResult result) {

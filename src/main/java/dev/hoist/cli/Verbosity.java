@@ -12,6 +12,32 @@ final class Verbosity {
     private Verbosity() {
     }
 
+    /** Sends log lines to {@code err}, the stream the command was given, so they land with its other output. */
+    static void attach(java.io.PrintStream err) {
+        var context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+        var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var encoder = new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
+        encoder.start();
+        var appender = new ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.setContext(context);
+        appender.setName("hoist-err");
+        appender.setEncoder(encoder);
+        appender.setOutputStream(new java.io.FilterOutputStream(err) {
+            @Override
+            public void close() {
+                // The command's stream outlives the appender.
+            }
+        });
+        appender.setImmediateFlush(true);
+        appender.start();
+        root.detachAndStopAllAppenders();
+        root.addAppender(appender);
+        root.setLevel(Level.WARN);
+        verbose = false;
+    }
+
     static void set(boolean on) {
         verbose = on;
         var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -20,6 +20,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
 import java.util.Optional;
 
 /**
@@ -123,30 +125,35 @@ final class LayoutDestination implements Destination {
 
     /** Points a ref name at a manifest in index.json, replacing what it named before. */
     private void tag(String reference, Descriptor d) throws IOException {
+        init();
+        // One JVM synchronises on the class; other processes writing the same layout take the file lock.
         synchronized (LayoutDestination.class) {
-            var index = readIndex();
-            var manifests = index.withArray("manifests");
-            for (int i = manifests.size() - 1; i >= 0; i--) {
-                var ann = manifests.get(i).get("annotations");
-                if (ann != null && refName(reference).equals(Json.text(ann, Descriptor.REF_NAME))) {
-                    manifests.remove(i);
+            try (var channel = FileChannel.open(dir.resolve(".hoist-index.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+                 var lock = channel.lock()) {
+                var index = readIndex();
+                var manifests = index.withArray("manifests");
+                for (int i = manifests.size() - 1; i >= 0; i--) {
+                    var ann = manifests.get(i).get("annotations");
+                    if (ann != null && refName(reference).equals(Json.text(ann, Descriptor.REF_NAME))) {
+                        manifests.remove(i);
+                    }
                 }
+                var entry = Json.MAPPER.createObjectNode();
+                entry.put("mediaType", d.mediaType());
+                entry.put("digest", d.digest().toString());
+                entry.put("size", d.size());
+                entry.putObject("annotations").put(Descriptor.REF_NAME, refName(reference));
+                manifests.add(entry);
+                var tmp = temp();
+                Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
+                move(tmp, dir.resolve("index.json"));
             }
-            var entry = Json.MAPPER.createObjectNode();
-            entry.put("mediaType", d.mediaType());
-            entry.put("digest", d.digest().toString());
-            entry.put("size", d.size());
-            entry.putObject("annotations").put(Descriptor.REF_NAME, refName(reference));
-            manifests.add(entry);
-            var tmp = temp();
-            Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
-            move(tmp, dir.resolve("index.json"));
         }
     }
 
     private ObjectNode readIndex() {
         try {
-            init();
             var file = dir.resolve("index.json");
             if (Files.exists(file)) {
                 return (ObjectNode) Json.parse(Files.readAllBytes(file), file.toString());

@@ -52,8 +52,12 @@ public record Mapping(String stripPrefix, String rename, List<String> extraTags)
     Named name(SourceImage image, String fallbackName, Consumer<String> warn) {
         var repo = image.repository() != null ? sourceName(image.repository()) : fallbackName;
         var tag = image.tag() != null ? image.tag() : "latest";
-        if (stripPrefix != null && repo.startsWith(stripPrefix)) {
-            repo = repo.substring(stripPrefix.length()).replaceFirst("^/+", "");
+        if (stripPrefix != null && !stripPrefix.isEmpty()) {
+            // Only whole path parts: --strip-prefix demo leaves demonstration/app alone.
+            var prefix = stripPrefix.endsWith("/") ? stripPrefix : stripPrefix + "/";
+            if (repo.startsWith(prefix) && repo.length() > prefix.length()) {
+                repo = repo.substring(prefix.length());
+            }
         }
         if (rename != null) {
             var last = repo.substring(repo.lastIndexOf('/') + 1);

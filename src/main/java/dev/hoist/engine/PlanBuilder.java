@@ -286,6 +286,10 @@ public final class PlanBuilder {
 
         List<PushItem> items(List<SourceImage> images, Mapping mapping, List<String> warnings) {
             if (exact != null) {
+                if (mapping.rename() != null || mapping.stripPrefix() != null) {
+                    throw new HoistException("--rename and --strip-prefix name images in a namespace (--to HOST/NAMESPACE); "
+                            + exact + " already names the repository", HoistException.Kind.USAGE);
+                }
                 var items = new ArrayList<>(Planner.toTarget(images, exact, null));
                 for (var extra : mapping.extraTags()) {
                     for (var item : List.copyOf(items)) {
@@ -298,6 +302,10 @@ public final class PlanBuilder {
             for (var image : images) {
                 var named = mapping.name(image, fallbackName(image.origin()), warnings::add);
                 var repo = namespace.isEmpty() ? named.repository() : namespace + "/" + named.repository();
+                if (!ImageRef.isValidRepository(repo)) {
+                    throw new HoistException("'" + repo + "' (for " + image.displayName() + ") is not a valid repository name"
+                            + (repo.length() > 255 ? ": longer than 255 characters" : ""), HoistException.Kind.USAGE);
+                }
                 var tags = new ArrayList<String>();
                 tags.add(named.tag());
                 mapping.extraTags().stream().filter(x -> !tags.contains(x)).forEach(tags::add);

@@ -59,10 +59,11 @@ public final class PushEngine {
     public PushResult run(PushPlan plan, List<PushListener> listeners, CancelToken cancel) {
         var bus = new EventBus(listeners);
         var retries = new AtomicInteger();
-        registries.onRetry((attempt, delay, reason) -> {
+        dev.hoist.registry.Retry.Listener onRetry = (attempt, delay, reason) -> {
             retries.incrementAndGet();
             bus.publish(new PushEvent.Retrying(attempt, delay, reason));
-        });
+        };
+        registries.addRetryListener(onRetry);
         var blobPool = Executors.newFixedThreadPool(plan.concurrency(), daemon("hoist-blob-"));
         var imagePool = Executors.newFixedThreadPool(Math.max(1, Math.min(plan.items().size(), plan.concurrency())),
                 daemon("hoist-image-"));
@@ -75,6 +76,13 @@ public final class PushEngine {
                     .map(item -> CompletableFuture.supplyAsync(() -> run.push(item), imagePool))
                     .toList();
             var results = futures.stream().map(CompletableFuture::join).toList();
+            // Blobs of a failed image may still be going up; let them end so no event follows PlanDone.
+            blobPool.shutdown();
+            try {
+                blobPool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             var result = new PushResult(started, Instant.now(), plan.found(), results, retries.get(),
                     cancel.isCancelled(), plan.dryRun());
             bus.publish(new PushEvent.PlanDone(result));
@@ -82,7 +90,7 @@ public final class PushEngine {
         } finally {
             blobPool.shutdownNow();
             imagePool.shutdownNow();
-            registries.onRetry(null);
+            registries.removeRetryListener(onRetry);
             bus.close();
         }
     }
@@ -295,12 +303,14 @@ public final class PushEngine {
                 if (holder != null) {
                     return fromHolder(dest, target, layer, known, holder, tally);
                 }
+                cancel.check();
             }
             try {
                 var descriptor = plan.dryRun() ? wouldUpload(target, layer, known, tally) : upload(dest, target, layer, known, tally);
                 mine.complete(new Holder(dest.repository(), descriptor));
                 return descriptor;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Always settle the future: other repositories may be waiting on it.
                 mine.completeExceptionally(e);
                 throw e;
             }
@@ -309,20 +319,22 @@ public final class PushEngine {
         /** Another image of this run got the blob into this store: mount it, or (in a layout) it is already there. */
         private Descriptor fromHolder(Destination dest, ImageRef target, Layer layer, Blob known, Holder holder, Tally tally) {
             var descriptor = holder.descriptor;
+            if (plan.dryRun() && !dest.repository().equals(holder.repository) && dest instanceof RegistryDestination) {
+                tally.mounted.incrementAndGet();
+                bus.publish(new PushEvent.WouldPush(target, descriptor != null ? descriptor.digest() : sourceDigest(layer),
+                        descriptor != null ? descriptor.size() : layer.sourceSize(), "mount from " + holder.repository));
+                return descriptor;
+            }
             if (dest.repository().equals(holder.repository) || !(dest instanceof RegistryDestination) || descriptor == null) {
                 tally.skipped.incrementAndGet();
                 bus.publish(new PushEvent.BlobSkipped(target, descriptor != null ? descriptor.digest() : sourceDigest(layer),
                         descriptor != null ? descriptor.size() : layer.sourceSize(), "shared with another image"));
                 return descriptor;
             }
-            if (plan.dryRun()) {
-                tally.mounted.incrementAndGet();
-                bus.publish(new PushEvent.WouldPush(target, descriptor.digest(), descriptor.size(), "mount from " + holder.repository));
-                return descriptor;
-            }
             var blob = known != null ? known : new Blob(descriptor, gzipOf((CompressedLayer) layer));
+            long t0 = System.nanoTime();
             var r = dest.putBlob(blob, holder.repository, progress(target, sourceDigest(layer), layer.sourceSize()));
-            count(target, sourceDigest(layer), r, holder.repository, tally, 0);
+            count(target, sourceDigest(layer), r, holder.repository, tally, t0);
             return descriptor;
         }
 

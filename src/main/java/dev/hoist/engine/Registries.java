@@ -15,15 +15,19 @@ public final class Registries {
     private final CredentialStore credentials;
     private final RegistryOptions options;
     private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
-    private volatile Retry.Listener retryListener;
+    private final java.util.List<Retry.Listener> retryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Registries(CredentialStore credentials, RegistryOptions options) {
         this.credentials = credentials;
         this.options = options;
     }
 
-    void onRetry(Retry.Listener listener) {
-        this.retryListener = listener;
+    void addRetryListener(Retry.Listener listener) {
+        retryListeners.add(listener);
+    }
+
+    void removeRetryListener(Retry.Listener listener) {
+        retryListeners.remove(listener);
     }
 
     /** Where a target goes: a registry repository, or an OCI layout when the registry is {@code oci:DIR}. */
@@ -37,11 +41,6 @@ public final class Registries {
 
     public RegistryClient client(String host) {
         return clients.computeIfAbsent(host, h -> new RegistryClient(h, credentials.lookup(h), options,
-                (attempt, delay, reason) -> {
-                    var l = retryListener;
-                    if (l != null) {
-                        l.retrying(attempt, delay, reason);
-                    }
-                }));
+                (attempt, delay, reason) -> retryListeners.forEach(l -> l.retrying(attempt, delay, reason))));
     }
 }

@@ -53,7 +53,7 @@ class PushCommandSpec extends IntegrationSpec {
 
         then:
         run.exit == 1
-        run.err.readLines().size() == 1
+        run.err.readLines().count { it.startsWith('hoist:') } == 1
         run.err.contains('connection refused')
     }
 

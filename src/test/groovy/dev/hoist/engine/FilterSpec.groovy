@@ -29,7 +29,17 @@ class FilterSpec extends Specification {
         '~2.0'         | '2.1.0'        | false
         '=1.0.0'       | '1.0.0'        | true
         '>1.0.0'       | '1.0.0-rc.1'   | false
-        '<1.0.0'       | '1.0.0-rc.1'   | true
+        '<1.0.0'       | '1.0.0-rc.1'   | false
+        '>=1.2 <2'     | '2.0.0-rc.1'   | false
+        '>=1.2 <2'     | '1.25-alpine'  | false
+        '>=1.2 <2'     | '20240101123456' | false
+        '^0'           | '0.5.0'        | true
+        '^0.0.3'       | '0.0.9'        | false
+        '1.2'          | '1.2.5'        | true
+        '1.2'          | '1.3.0'        | false
+        '>=1.0.0-rc.2' | '1.0.0-rc.10'  | true
+        '<=1.2'        | '1.2.9'        | true
+        '>1.2'         | '1.2.9'        | false
         verdict = matches ? 'matches' : 'does not match'
     }
 
@@ -100,6 +110,8 @@ class FilterSpec extends Specification {
         repo                  | tag   | strip   | rename                 | expectedRepo     | expectedTag | warned
         'demo/app'            | '1.0' | null    | null                   | 'demo/app'       | '1.0'       | false
         'demo/app'            | '1.0' | 'demo/' | null                   | 'app'            | '1.0'       | false
+        'demo/app'            | '1.0' | 'demo'  | null                   | 'app'            | '1.0'       | false
+        'demonstration/app'   | '1.0' | 'demo'  | null                   | 'demonstration/app' | '1.0'    | false
         'demo/app'            | '1.0' | null    | 'mirror/{name}:{tag}-x'| 'mirror/app'     | '1.0-x'     | false
         'Demo/My_App!'        | '1.0' | null    | null                   | 'demo/my_app'    | '1.0'       | true
         'docker.io/library/x' | 'v'   | null    | null                   | 'x'              | 'v'         | false

@@ -70,7 +70,7 @@ class AuthSpec extends IntegrationSpec {
 
         then:
         run.exit == 1
-        run.err.readLines().size() == 1
+        run.err.readLines().count { it.startsWith('hoist:') } == 1
         run.err.toLowerCase().contains('unauthorized')
         !run.err.contains('Exception')
         !run.err.contains('wrong-password')
@@ -90,7 +90,7 @@ class AuthSpec extends IntegrationSpec {
 
         then:
         run.exit == 1
-        run.err.readLines().size() == 1
+        run.err.readLines().count { it.startsWith('hoist:') } == 1
         run.err.contains('unauthorized')
     }
 

@@ -38,7 +38,7 @@ class TlsSpec extends IntegrationSpec {
 
         then:
         run.exit == 1
-        run.err.readLines().size() == 1
+        run.err.readLines().count { it.startsWith('hoist:') } == 1
         run.err.contains('not trusted')
         run.err.contains('--ca-cert')
         !reg.hasTag('demo/app', '1.0')
