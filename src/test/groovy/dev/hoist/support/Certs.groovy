@@ -8,6 +8,8 @@ class Certs {
     final File caKey
     final File serverCert
     final File serverKey
+    final File clientCert
+    final File clientKey
 
     Certs(File dir) {
         this.dir = dir
@@ -25,6 +27,15 @@ class Certs {
                  '-subj', '/CN=127.0.0.1'])
         Proc.ok(['openssl', 'x509', '-req', '-in', csr.path, '-CA', caCert.path, '-CAkey', caKey.path, '-CAcreateserial',
                  '-out', serverCert.path, '-days', '2', '-extfile', ext.path])
+        clientKey = new File(dir, 'client.key')
+        clientCert = new File(dir, 'client.cert')
+        def clientCsr = new File(dir, 'client.csr')
+        def clientExt = new File(dir, 'client.ext')
+        clientExt.text = "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n"
+        Proc.ok(['openssl', 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', clientKey.path, '-out', clientCsr.path,
+                 '-subj', '/CN=hoist test client'])
+        Proc.ok(['openssl', 'x509', '-req', '-in', clientCsr.path, '-CA', caCert.path, '-CAkey', caKey.path, '-CAcreateserial',
+                 '-out', clientCert.path, '-days', '2', '-extfile', clientExt.path])
     }
 
     /** A self-signed certificate and its PKCS#8 key, for signing tokens. */

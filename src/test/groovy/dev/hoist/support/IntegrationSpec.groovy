@@ -40,7 +40,12 @@ abstract class IntegrationSpec extends Specification {
         new Images(new File(tmp, 'images'))
     }
 
-    static Hoist.Run hoist(List<String> args, Map<String, String> env = [:], String stdin = '') {
-        Hoist.run(args, env, stdin)
+    /**
+     * Runs hoist in-process. Unless the feature gives its own, the environment holds only PATH and
+     * a DOCKER_CONFIG of the feature's own, so no login of the machine's user leaks in.
+     */
+    Hoist.Run hoist(List<String> args, Map<String, String> env = [:], String stdin = '') {
+        def base = [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(tmp, 'docker-config').path]
+        Hoist.run(args, base + env, stdin)
     }
 }

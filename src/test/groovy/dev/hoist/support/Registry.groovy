@@ -12,7 +12,7 @@ import java.security.MessageDigest
  */
 class Registry implements Closeable {
 
-    enum Variant { PLAIN, TLS, BASIC, TOKEN }
+    enum Variant { PLAIN, TLS, BASIC, TOKEN, MTLS }
 
     static final String USER = 'hoister'
     static final String PASSWORD = 's3cr3t-Pa55-hoist'
@@ -34,11 +34,17 @@ class Registry implements Closeable {
         def tls = ''
         switch (variant) {
             case Variant.TLS:
+            case Variant.MTLS:
                 certs = new Certs(new File(dir, 'certs'))
                 tls = """
   tls:
     certificate: ${certs.serverCert.path}
     key: ${certs.serverKey.path}"""
+                if (variant == Variant.MTLS) {
+                    tls += """
+    clientcas:
+      - ${certs.caCert.path}"""
+                }
                 break
             case Variant.BASIC:
                 def htpasswd = new File(dir, 'htpasswd')
@@ -88,7 +94,7 @@ ${auth}
     /** skopeo flags to read from this registry. */
     List<String> skopeoFlags() {
         def flags = []
-        if (variant == Variant.TLS) {
+        if (variant == Variant.TLS || variant == Variant.MTLS) {
             flags += ['--tls-verify=true', '--cert-dir', certDirForSkopeo().path]
         } else {
             flags << '--tls-verify=false'
@@ -103,6 +109,10 @@ ${auth}
         def d = new File(dir, 'skopeo-certs')
         d.mkdirs()
         new File(d, 'ca.crt').bytes = certs.caCert.bytes
+        if (variant == Variant.MTLS) {
+            new File(d, 'client.cert').bytes = certs.clientCert.bytes
+            new File(d, 'client.key').bytes = certs.clientKey.bytes
+        }
         d
     }
 
