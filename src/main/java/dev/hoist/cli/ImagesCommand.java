@@ -25,8 +25,11 @@ import java.util.concurrent.Callable;
                 "size, image ID and manifest digest."})
 final class ImagesCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "SOURCE", arity = "1..*", description = "oci:DIR, oci-archive:FILE, docker-archive:FILE, or a path.")
+    @Parameters(paramLabel = "SOURCE", arity = "0..*", description = "oci:DIR, oci-archive:FILE, docker-archive:FILE, docker-daemon:REPO:TAG, or a path.")
     List<String> sources = new ArrayList<>();
+
+    @Option(names = "--daemon", description = "List the images of the Docker daemon (DOCKER_HOST or the default socket).")
+    boolean daemon;
 
     @Mixin
     FilterOptions filters = new FilterOptions();
@@ -43,8 +46,11 @@ final class ImagesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var problems = new ArrayList<String>();
-        var builder = new PlanBuilder();
+        var builder = new PlanBuilder().environment(io.env());
         sources.forEach(builder::source);
+        if (daemon) {
+            builder.fromDaemon("**");
+        }
         filters.applyTo(builder, problems);
         PlanBuilder.Selection selection;
         try {
@@ -114,14 +120,14 @@ final class ImagesCommand implements Callable<Integer> {
     }
 
     private static String imageId(Artifact artifact) {
-        return artifact instanceof Image image ? image.config().digest().toString() : null;
+        return artifact instanceof Image image ? image.id().toString() : null;
     }
 
     private static String digest(Artifact artifact) {
         if (artifact instanceof ImageIndex index) {
             return index.index().digest().toString();
         }
-        return ((Image) artifact).storedManifest().map(m -> m.digest().toString()).orElse(null);
+        return ((Image) artifact).manifestDigest().map(Object::toString).orElse(null);
     }
 
 }

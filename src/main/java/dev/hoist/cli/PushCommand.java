@@ -16,6 +16,7 @@ import dev.hoist.engine.PushResult;
 import dev.hoist.engine.Registries;
 import dev.hoist.image.ImageRef;
 import dev.hoist.registry.RegistryOptions;
+import dev.hoist.source.Spool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,8 +54,12 @@ import java.util.concurrent.TimeUnit;
                 "130:cancelled"})
 final class PushCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "ARGS", arity = "1..*", description = "Sources, then the target (unless --to is given).")
+    @Parameters(paramLabel = "ARGS", arity = "0..*", description = "Sources, then the target (unless --to is given).")
     List<String> args = new ArrayList<>();
+
+    @Option(names = "--from-daemon", paramLabel = "PATTERN",
+            description = "Images of the Docker daemon (DOCKER_HOST or the default socket) whose REPO:TAG matches the glob, e.g. 'demo/*'; may repeat.")
+    List<String> fromDaemon = new ArrayList<>();
 
     @Option(names = "--to", paramLabel = "TARGET", description = "Target registry/namespace, or oci:DIR; may repeat.")
     List<String> to = new ArrayList<>();
@@ -120,6 +125,14 @@ final class PushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try {
+            return push();
+        } finally {
+            Spool.clear();
+        }
+    }
+
+    private int push() throws IOException {
         var credentials = connection.credentials(io);
         var plan = plan();
 
@@ -167,10 +180,11 @@ final class PushCommand implements Callable<Integer> {
     /** Validates everything the plan needs before any network traffic; reports all problems at once. */
     private PushPlan plan() {
         var problems = new ArrayList<String>();
-        var builder = new PlanBuilder();
+        var builder = new PlanBuilder().environment(io.env());
+        fromDaemon.forEach(builder::fromDaemon);
         var sources = new ArrayList<>(args);
         if (to.isEmpty()) {
-            if (sources.size() < 2) {
+            if (sources.size() < (fromDaemon.isEmpty() ? 2 : 1)) {
                 throw new HoistException("missing TARGET: hoist push SOURCE... TARGET (or --to TARGET)", HoistException.Kind.USAGE);
             }
             builder.repository(sources.remove(sources.size() - 1));

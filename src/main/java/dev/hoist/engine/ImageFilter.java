@@ -5,6 +5,7 @@ import dev.hoist.image.Image;
 import dev.hoist.image.ImageConfig;
 import dev.hoist.image.ImageIndex;
 import dev.hoist.image.Platform;
+import dev.hoist.source.NamePattern;
 import dev.hoist.source.SourceImage;
 
 import java.time.Instant;
@@ -47,7 +48,7 @@ public interface ImageFilter {
      * {@code re:...}.
      */
     static ImageFilter repository(String pattern) {
-        var p = Patterns.compile(pattern);
+        var p = NamePattern.compile(pattern);
         return image -> image.repository() != null && p.test(Mapping.sourceName(image.repository()));
     }
 
@@ -57,7 +58,7 @@ public interface ImageFilter {
             var range = Semver.range(pattern);
             return image -> image.tag() != null && range.test(image.tag());
         }
-        var p = Patterns.compile(pattern);
+        var p = NamePattern.compile(pattern);
         return image -> image.tag() != null && p.test(image.tag());
     }
 
@@ -104,8 +105,7 @@ public interface ImageFilter {
         if (artifact instanceof ImageIndex index) {
             return index.children().stream().mapToLong(ImageFilter::size).sum();
         }
-        var image = (Image) artifact;
-        return image.config().size() + image.layers().stream().mapToLong(l -> l.sourceSize()).sum();
+        return ((Image) artifact).size();
     }
 
     private static List<ImageConfig> configs(Artifact artifact) {
@@ -114,7 +114,7 @@ public interface ImageFilter {
             index.children().forEach(c -> out.addAll(configs(c)));
         } else {
             var image = (Image) artifact;
-            out.add(ConfigCache.CONFIGS.computeIfAbsent(image.config().digest().toString(), k -> ImageConfig.read(image.config())));
+            out.add(ConfigCache.CONFIGS.computeIfAbsent(image.id().toString(), k -> image.metadata()));
         }
         return out;
     }
@@ -124,49 +124,6 @@ public interface ImageFilter {
         static final Map<String, ImageConfig> CONFIGS = new ConcurrentHashMap<>();
 
         private ConfigCache() {
-        }
-    }
-
-    /** Globs and regular expressions. */
-    final class Patterns {
-        private Patterns() {
-        }
-
-        static Predicate<String> compile(String pattern) {
-            if (pattern.startsWith("re:")) {
-                return Pattern.compile(pattern.substring(3)).asMatchPredicate();
-            }
-            if (pattern.length() > 1 && pattern.startsWith("/") && pattern.endsWith("/")) {
-                return Pattern.compile(pattern.substring(1, pattern.length() - 1)).asMatchPredicate();
-            }
-            return Pattern.compile(globToRegex(pattern)).asMatchPredicate();
-        }
-
-        static String globToRegex(String glob) {
-            var sb = new StringBuilder();
-            int braces = 0;
-            for (int i = 0; i < glob.length(); i++) {
-                char c = glob.charAt(i);
-                if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                    sb.append(".*");
-                    i++;
-                } else if (c == '*') {
-                    sb.append("[^/]*");
-                } else if (c == '?') {
-                    sb.append("[^/]");
-                } else if (c == '{') {
-                    braces++;
-                    sb.append("(?:");
-                } else if (c == '}' && braces > 0) {
-                    braces--;
-                    sb.append(")");
-                } else if (c == ',' && braces > 0) {
-                    sb.append("|");
-                } else {
-                    sb.append(Pattern.quote(String.valueOf(c)));
-                }
-            }
-            return sb.toString();
         }
     }
 }

@@ -25,6 +25,8 @@ public final class PlanBuilder {
     }
 
     private final List<String> sources = new ArrayList<>();
+    private final List<String> daemonPatterns = new ArrayList<>();
+    private java.util.Map<String, String> env = System.getenv();
     private final List<Target> targets = new ArrayList<>();
     private final List<String> includes = new ArrayList<>();
     private final List<String> excludes = new ArrayList<>();
@@ -40,6 +42,18 @@ public final class PlanBuilder {
 
     public PlanBuilder source(String spec) {
         sources.add(spec);
+        return this;
+    }
+
+    /** Every image of the Docker daemon whose {@code REPO:TAG} matches the glob. */
+    public PlanBuilder fromDaemon(String pattern) {
+        daemonPatterns.add(pattern);
+        return this;
+    }
+
+    /** The environment sources see: where the Docker daemon is ({@code DOCKER_HOST}, contexts). */
+    public PlanBuilder environment(java.util.Map<String, String> value) {
+        env = value;
         return this;
     }
 
@@ -158,12 +172,24 @@ public final class PlanBuilder {
     /** The images the sources hold, before filters. */
     private List<SourceImage> open(List<String> found, HoistException.Kind[] kind) {
         var images = new ArrayList<SourceImage>();
-        if (sources.isEmpty()) {
+        if (sources.isEmpty() && daemonPatterns.isEmpty()) {
             found.add("no source given");
         }
         for (var s : sources) {
             try {
-                images.addAll(Sources.open(s));
+                images.addAll(Sources.open(s, env));
+            } catch (HoistException e) {
+                found.add(e.getMessage());
+                kind[0] = HoistException.Kind.INPUT;
+            }
+        }
+        for (var p : daemonPatterns) {
+            try {
+                var matched = Sources.fromDaemon(p, env);
+                if (matched.isEmpty()) {
+                    found.add("--from-daemon '" + p + "': no image in the daemon matches");
+                }
+                images.addAll(matched);
             } catch (HoistException e) {
                 found.add(e.getMessage());
                 kind[0] = HoistException.Kind.INPUT;
@@ -254,6 +280,11 @@ public final class PlanBuilder {
         }
         if (!found.isEmpty()) {
             throw new PlanException(found, HoistException.Kind.USAGE);
+        }
+        try {
+            Sources.prefetch(selection.images());
+        } catch (HoistException e) {
+            throw new PlanException(List.of(e.getMessage()), e.kind());
         }
         return new PushPlan(List.copyOf(items.values()), selection.found(), concurrency, failFast, dryRun);
     }

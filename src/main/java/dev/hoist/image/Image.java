@@ -25,4 +25,24 @@ public non-sealed interface Image extends Artifact {
 
     /** The stored manifest, when the source has one whose bytes must be kept. */
     Optional<Manifest> storedManifest();
+
+    /** The digest of the stored manifest, when there is one to keep. */
+    default Optional<Digest> manifestDigest() {
+        return storedManifest().map(Manifest::digest);
+    }
+
+    /** The image ID: its config digest. */
+    default Digest id() {
+        return config().digest();
+    }
+
+    /** What the image holds at its source: config and layers (uncompressed for docker-save layers). */
+    default long size() {
+        return config().size() + layers().stream().mapToLong(Layer::sourceSize).sum();
+    }
+
+    /** Labels, creation time and platform, for filters and listings; read from the config. */
+    default ImageConfig metadata() {
+        return ImageConfig.read(config());
+    }
 }

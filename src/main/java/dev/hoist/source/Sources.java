@@ -21,6 +21,18 @@ public final class Sources {
     }
 
     public static List<SourceImage> open(String spec) {
+        return open(spec, System.getenv());
+    }
+
+    /** Opens a source; {@code env} tells where the Docker daemon is for {@code docker-daemon:REPO:TAG}. */
+    public static List<SourceImage> open(String spec, java.util.Map<String, String> env) {
+        if (spec.startsWith("docker-daemon:")) {
+            var ref = spec.substring("docker-daemon:".length());
+            if (ref.isEmpty()) {
+                throw new InvalidImageException(spec + ": name an image, e.g. docker-daemon:demo/app:1.0");
+            }
+            return List.of(DockerDaemon.connect(env).image(ref));
+        }
         if (spec.startsWith("oci:")) {
             var parts = PathAndRef.split(spec.substring(4), true);
             return new OciLayout(directory(parts.path), spec).images(parts.tag, parts.digest);
@@ -58,6 +70,27 @@ public final class Sources {
             return new OciLayout(tree, spec).images(null, null);
         }
         throw new InvalidImageException(spec + ": archive is neither a docker-save archive (manifest.json) nor an OCI layout (oci-layout, index.json)");
+    }
+
+    /** Images of the Docker daemon whose {@code REPO:TAG} matches a glob ({@code demo/*}, {@code *:1.*}). */
+    public static List<SourceImage> fromDaemon(String pattern, java.util.Map<String, String> env) {
+        var glob = java.util.regex.Pattern.compile(NamePattern.globToRegex(
+                pattern.contains(":") ? pattern : pattern + ":*"));
+        return DockerDaemon.connect(env).images().stream()
+                .filter(i -> glob.matcher(i.repository() + ":" + i.tag()).matches())
+                .toList();
+    }
+
+    /**
+     * Gets content ready for the images a plan will push: daemon images are exported together, in
+     * one {@code docker save} per daemon, instead of one each.
+     */
+    public static void prefetch(List<SourceImage> images) {
+        var daemonImages = images.stream().map(SourceImage::artifact)
+                .filter(DaemonImage.class::isInstance).map(DaemonImage.class::cast).distinct().toList();
+        if (!daemonImages.isEmpty()) {
+            DockerDaemon.export(daemonImages);
+        }
     }
 
     private static Tree directory(String dir) {

@@ -25,7 +25,7 @@ final class TarTree implements Tree {
     private record Entry(String name, char type, long offset, long size, String link) {
     }
 
-    private static final int BLOCK = 512;
+    private static final int BLOCK = TarFormat.BLOCK;
     private static final int MAX_LINK_DEPTH = 16;
 
     private final Path file;
@@ -48,7 +48,7 @@ final class TarTree implements Tree {
     static boolean looksLikeTar(Path file) {
         try (var channel = FileChannel.open(file, StandardOpenOption.READ)) {
             var header = ByteBuffer.allocate(BLOCK);
-            return readFully(channel, header, 0) && checksumOk(header.array());
+            return readFully(channel, header, 0) && TarFormat.checksumOk(header.array());
         } catch (IOException e) {
             return false;
         }
@@ -71,14 +71,14 @@ final class TarTree implements Tree {
                 return;
             }
             var h = header.array();
-            if (isZero(h)) {
+            if (TarFormat.isZero(h)) {
                 return;
             }
-            if (!checksumOk(h)) {
+            if (!TarFormat.checksumOk(h)) {
                 throw new InvalidImageException(file + ": not a tar archive, or corrupt at byte " + pos);
             }
             char type = (char) (h[156] == 0 ? '0' : h[156]);
-            long size = parseNumber(h, 124, 12, pos);
+            long size = TarFormat.parseNumber(h, 124, 12, pos, file);
             if (size < 0) {
                 throw new InvalidImageException(file + ": corrupt tar header at byte " + pos + " (negative size)");
             }
@@ -91,11 +91,11 @@ final class TarTree implements Tree {
             switch (type) {
                 case 'L' -> longName = readString(channel, data, size);
                 case 'K' -> longLink = readString(channel, data, size);
-                case 'x' -> pax = parsePax(readString(channel, data, size));
+                case 'x' -> pax = TarFormat.parsePax(readString(channel, data, size));
                 case 'g' -> { }
                 default -> {
-                    var name = longName != null ? longName : pax.getOrDefault("path", headerName(h));
-                    var link = longLink != null ? longLink : pax.getOrDefault("linkpath", string(h, 157, 100));
+                    var name = longName != null ? longName : pax.getOrDefault("path", TarFormat.headerName(h));
+                    var link = longLink != null ? longLink : pax.getOrDefault("linkpath", TarFormat.string(h, 157, 100));
                     if (pax.containsKey("size")) {
                         try {
                             size = Long.parseLong(pax.get("size").trim());
@@ -179,7 +179,7 @@ final class TarTree implements Tree {
         }
         var channel = FileChannel.open(file, StandardOpenOption.READ);
         channel.position(e.offset);
-        return new BoundedInputStream(Channels.newInputStream(channel), e.size);
+        return new TarFormat.BoundedInputStream(Channels.newInputStream(channel), e.size);
     }
 
     @Override
@@ -206,154 +206,5 @@ final class TarTree implements Tree {
         var s = new String(buffer.array(), StandardCharsets.UTF_8);
         int nul = s.indexOf('\0');
         return nul >= 0 ? s.substring(0, nul) : s;
-    }
-
-    private static Map<String, String> parsePax(String records) {
-        var out = new HashMap<String, String>();
-        int i = 0;
-        var bytes = records.getBytes(StandardCharsets.UTF_8);
-        while (i < bytes.length) {
-            int space = i;
-            while (space < bytes.length && bytes[space] != ' ') {
-                space++;
-            }
-            if (space >= bytes.length) {
-                break;
-            }
-            int len;
-            try {
-                len = Integer.parseInt(new String(bytes, i, space - i, StandardCharsets.US_ASCII).trim());
-            } catch (NumberFormatException e) {
-                break;
-            }
-            if (len <= (space - i) + 1 || i + len > bytes.length) {
-                break;
-            }
-            var record = new String(bytes, space + 1, len - (space - i) - 2, StandardCharsets.UTF_8);
-            int eq = record.indexOf('=');
-            if (eq > 0) {
-                out.put(record.substring(0, eq), record.substring(eq + 1));
-            }
-            i += len;
-        }
-        return out;
-    }
-
-    private static String headerName(byte[] h) {
-        var name = string(h, 0, 100);
-        var magic = string(h, 257, 5);
-        if (magic.equals("ustar")) {
-            var prefix = string(h, 345, 155);
-            if (!prefix.isEmpty()) {
-                return prefix + "/" + name;
-            }
-        }
-        return name;
-    }
-
-    private static String string(byte[] h, int off, int len) {
-        int end = off;
-        while (end < off + len && h[end] != 0) {
-            end++;
-        }
-        return new String(h, off, end - off, StandardCharsets.UTF_8);
-    }
-
-    private long parseNumber(byte[] h, int off, int len, long pos) {
-        if ((h[off] & 0x80) != 0) {
-            long v = 0;
-            for (int i = off + 1; i < off + len; i++) {
-                if ((v >>> 55) != 0) {
-                    throw new InvalidImageException(file + ": corrupt tar header at byte " + pos + " (size too large)");
-                }
-                v = (v << 8) | (h[i] & 0xff);
-            }
-            return v;
-        }
-        var s = string(h, off, len).trim();
-        if (s.isEmpty()) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(s, 8);
-        } catch (NumberFormatException e) {
-            throw new InvalidImageException(file + ": corrupt tar header at byte " + pos);
-        }
-    }
-
-    private static boolean isZero(byte[] h) {
-        for (byte b : h) {
-            if (b != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean checksumOk(byte[] h) {
-        var stored = new StringBuilder();
-        for (int i = 148; i < 156 && h[i] != 0; i++) {
-            stored.append((char) h[i]);
-        }
-        long expected;
-        try {
-            expected = Long.parseLong(stored.toString().trim(), 8);
-        } catch (NumberFormatException e) {
-            return false;
-        }
-        long unsigned = 0;
-        long signed = 0;
-        for (int i = 0; i < BLOCK; i++) {
-            int b = (i >= 148 && i < 156) ? ' ' : h[i];
-            unsigned += b & 0xff;
-            signed += (i >= 148 && i < 156) ? ' ' : h[i];
-        }
-        return expected == unsigned || expected == signed;
-    }
-
-    /** Reads at most {@code limit} bytes of the underlying stream. */
-    private static final class BoundedInputStream extends java.io.FilterInputStream {
-        private long remaining;
-
-        BoundedInputStream(InputStream in, long limit) {
-            super(in);
-            this.remaining = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = in.skip(Math.min(n, remaining));
-            remaining -= s;
-            return s;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (int) Math.min(in.available(), remaining);
-        }
     }
 }
