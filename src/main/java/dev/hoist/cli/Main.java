@@ -13,7 +13,7 @@ import java.util.Map;
 /** {@code hoist}: the entry point. */
 @Command(name = "hoist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Puts container images into OCI registries.",
-        subcommands = {PushCommand.class, ImagesCommand.class, LoginCommand.class, LogoutCommand.class,
+        subcommands = {PushCommand.class, BuildCommand.class, ImagesCommand.class, LoginCommand.class, LogoutCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a push failed (registry error, network)", "2:bad usage or unreadable input",
@@ -67,6 +67,9 @@ public final class Main implements Runnable {
             }
             if (cls == ImagesCommand.class) {
                 return cls.cast(new ImagesCommand(io));
+            }
+            if (cls == BuildCommand.class) {
+                return cls.cast(new BuildCommand(io));
             }
             if (cls == LoginCommand.class) {
                 return cls.cast(new LoginCommand(io));

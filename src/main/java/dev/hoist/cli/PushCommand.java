@@ -135,42 +135,8 @@ final class PushCommand implements Callable<Integer> {
     private int push() throws IOException {
         var credentials = connection.credentials(io);
         var plan = plan();
-
         var chain = CredentialChain.standard(credentials, io.env(), Dirs.config());
-        // Every registry's credentials are found before anything is sent, so a refused
-        // credentials file stops the push with one line, not one per image.
-        plan.items().stream().map(i -> i.target().registry()).filter(r -> !r.startsWith("oci:")).distinct()
-                .forEach(chain::lookup);
-        var engine = new PushEngine(new Registries(chain, registryOptions()),
-                new BlobInfoCache(Dirs.cache()));
-        var listeners = new ArrayList<PushListener>();
-        if (progress && !quiet) {
-            listeners.add(io.terminal() ? new LiveProgress(io.err()) : new PlainProgress(io.err()));
-        }
-        var cancel = new CancelToken();
-        var finished = new CountDownLatch(1);
-        var hook = new Thread(() -> {
-            cancel.cancel();
-            try {
-                finished.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "hoist-cancel");
-        Runtime.getRuntime().addShutdownHook(hook);
-        PushResult result;
-        try {
-            result = engine.run(plan, listeners, cancel);
-            report(result);
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and has waited for the summary printed above.
-            }
-        }
-        return exitCode(result);
+        return new PlanRun(io, progress, quiet, json).execute(plan, chain, registryOptions());
     }
 
     private RegistryOptions registryOptions() {
@@ -226,40 +192,5 @@ final class PushCommand implements Callable<Integer> {
             all.addAll(e.problems());
             throw Problems.report(io, all, e.kind());
         }
-    }
-
-    private void report(PushResult result) throws IOException {
-        if (json != null) {
-            JsonReport.write(result, json, io.out());
-        }
-        if ((json == null || !json.equals("-")) && !result.dryRun()) {
-            for (var image : result.images()) {
-                if (image.ok()) {
-                    var t = image.target();
-                    io.out().println(new ImageRef(t.registry(), t.repository(), t.tag(), image.digest()));
-                }
-            }
-        }
-        for (var image : result.images()) {
-            if (!image.ok()) {
-                var t = image.target();
-                // Registry errors already name the repository; don't say it twice.
-                var named = image.error().startsWith(t.registry() + "/" + t.repository());
-                io.err().println("hoist: " + (named ? "" : t + ": ") + image.error());
-            }
-        }
-        io.err().println(Summary.line(result));
-    }
-
-    private static int exitCode(PushResult result) {
-        if (result.cancelled()) {
-            return HoistException.Kind.CANCELLED.exitCode;
-        }
-        if (result.ok()) {
-            return 0;
-        }
-        boolean input = result.images().stream().anyMatch(i -> i.errorKind() == HoistException.Kind.INPUT
-                || i.errorKind() == HoistException.Kind.USAGE);
-        return input ? 2 : 1;
     }
 }

@@ -208,6 +208,16 @@ public final class DockerDaemon {
         }
     }
 
+    /** Loads a docker-save archive into the daemon, as {@code docker load} does. */
+    public void load(Path archive) {
+        try (var in = Files.newInputStream(archive)) {
+            client.loadImageCmd(in).exec();
+        } catch (IOException | RuntimeException e) {
+            throw new HoistException(archive + ": the daemon at " + host + " did not load it: " + e.getMessage(),
+                    HoistException.Kind.REMOTE, e);
+        }
+    }
+
     private static String firstLine(RuntimeException e) {
         var m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         int nl = m.indexOf('\n');
