@@ -2,7 +2,7 @@
 # they are missing and this machine can (Debian, as root). Prints what it does.
 ensure_prereqs() {
   local need=() cmd pkg
-  for pair in "docker-registry:docker-registry" "skopeo:skopeo" "openssl:openssl" "htpasswd:apache2-utils" \
+  for pair in "docker-registry:docker-registry" "skopeo:skopeo" "openssl:openssl" "htpasswd:apache2-utils" "dockerd:docker.io" \
               "java:openjdk-17-jdk-headless" "mvn:maven" "curl:curl"; do
     cmd="${pair%%:*}"; pkg="${pair#*:}"
     command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")

@@ -27,6 +27,18 @@ class Proc {
         new Result(exit: p.exitValue(), out: out.toString(), err: err.toString())
     }
 
+    /** The exact bytes a command prints (the text helpers above add line ends). */
+    static byte[] bytes(List<String> command) {
+        def p = new ProcessBuilder(command).start()
+        p.outputStream.close()
+        def out = p.inputStream.bytes
+        def err = p.errorStream.text
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("${command.join(' ')} exited ${p.exitValue()}: ${err}")
+        }
+        out
+    }
+
     static String ok(List<String> command, Map<String, String> env = [:], File dir = null) {
         def r = run(command, env, dir)
         if (r.exit != 0) {

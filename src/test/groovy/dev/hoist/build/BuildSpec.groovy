@@ -1,0 +1,104 @@
+package dev.hoist.build
+
+import dev.hoist.support.Dockerd
+import dev.hoist.support.Images
+import dev.hoist.support.IntegrationSpec
+import dev.hoist.support.Proc
+import groovy.json.JsonSlurper
+
+class BuildSpec extends IntegrationSpec {
+
+    File site
+
+    def setup() {
+        site = new File(tmp, 'site')
+        new File(site, 'css').mkdirs()
+        new File(site, 'index.html').text = '<h1>hoist</h1>\n'
+        new File(site, 'css/site.css').text = 'h1 { color: teal; }\n'
+    }
+
+    def "builds the same digest every time"() {
+        given:
+        def reg = registry()
+
+        when:
+        def first = hoist(['build', site.path, '--tag', 'demo/site:1.0', '--to', "${reg.host}/a".toString(), '--json'])
+        def second = hoist(['build', site.path, '--tag', 'demo/site:1.0', '--to', "${reg.host}/b".toString(), '--json'])
+
+        then:
+        first.exit == 0
+        second.exit == 0
+        first.json.images[0].digest == second.json.images[0].digest
+        reg.manifestDigest('a/demo/site', '1.0') == reg.manifestDigest('b/demo/site', '1.0')
+        reg.manifest('a/demo/site', '1.0').mediaType == 'application/vnd.oci.image.manifest.v1+json'
+    }
+
+    def "a build goes to a registry, an OCI layout and the daemon, each readable by other tools"() {
+        given:
+        def reg = registry()
+        def layout = new File(tmp, 'layout')
+        def dockerd = Dockerd.get()
+        def tar = new File(tmp, 'site-docker.tar')
+
+        def options = ['--entrypoint', '/bin/httpd -f', '--env', 'MODE=prod', '--label', 'team=web', '--expose', '8080',
+                       '--workdir', '/app', '--user', '1000']
+
+        when:
+        def pushed = hoist(['build', site.path, '--tag', 'demo/site:1.0', '--to', "${reg.host}/team".toString()] + options)
+        def written = hoist(['build', site.path, '--tag', 'demo/site:1.0', '--to', "oci:${layout.path}".toString()] + options)
+        def loaded = hoist(['build', site.path, '--tag', 'demo/site:1.0', '--daemon'], dockerd.env())
+        def tarred = hoist(['build', site.path, '--tag', 'demo/site:1.0', '--tar', tar.path, '--docker-format'])
+
+        then:
+        [pushed, written, loaded, tarred]*.exit == [0, 0, 0, 0]
+
+        and: 'the registry copy reads back with skopeo, with its configuration'
+        reg.copyOut('team/demo/site', '1.0', new File(tmp, 'readback')).exists()
+        def config = new JsonSlurper().parseText(Proc.ok(['skopeo', 'inspect', '--config', '--tls-verify=false',
+                "docker://${reg.host}/team/demo/site:1.0".toString()]))
+        config.config.Entrypoint == ['/bin/httpd', '-f']
+        config.config.Env.contains('MODE=prod')
+        config.config.Labels.team == 'web'
+        config.config.ExposedPorts.containsKey('8080/tcp')
+        config.config.User == '1000'
+
+        and: 'the layout is one skopeo reads'
+        Images.skopeoDigest("oci:${layout.path}:demo/site:1.0") == reg.manifestDigest('team/demo/site', '1.0')
+
+        and: 'the daemon holds the image the docker-format tar describes'
+        def manifest = new JsonSlurper().parseText(Proc.ok(['tar', '-xOf', tar.path, 'manifest.json'])) as List
+        def configFile = manifest[0].Config as String
+        def id = Images.sha256(Proc.bytes(['tar', '-xOf', tar.path, configFile]))
+        dockerd.imageId('demo/site:1.0') == id
+    }
+
+    def "builds onto a base image in the registry, with hoist's credentials"() {
+        given:
+        def reg = registry(dev.hoist.support.Registry.Variant.BASIC)
+        def base = new File(tmp, 'base.tar')
+        images().dockerArchive(base, [[tags: ['base/os:1'], layers: [['os1', 60_000], ['os2', 30_000]]]])
+        assert hoist(['push', base.path, "${reg.host}/base/os:1".toString(), '-u', 'hoister', '--password-stdin'], [:],
+                dev.hoist.support.Registry.PASSWORD).exit == 0
+
+        when:
+        def run = hoist(['build', site.path, '--tag', 'demo/site:2.0', '--from', "${reg.host}/base/os:1".toString(),
+                         '--to', "${reg.host}/team".toString()], [GITEA_USERNAME: 'hoister', GITEA_PASSWORD: dev.hoist.support.Registry.PASSWORD])
+
+        then:
+        run.exit == 0
+        def built = reg.manifest('team/demo/site', '2.0')
+        def baseManifest = reg.manifest('base/os', '1')
+        built.layers.size() == baseManifest.layers.size() + 1
+        built.layers[0..1]*.digest == baseManifest.layers*.digest
+    }
+
+    def "a missing directory or output is one line, exit 2"() {
+        expect:
+        hoist(['build', "${tmp}/nothing".toString(), '--tag', 'x/y:1', '--tar', "${tmp}/o.tar".toString()]).with {
+            exit == 2 && err.contains('no such directory')
+        }
+        hoist(['build', site.path, '--tag', 'x/y:1']).with {
+            exit == 2 && err.contains('where should the image go')
+        }
+    }
+}
