@@ -95,28 +95,33 @@ public final class PushEngine {
         }
     }
 
-    /** What the plan's distinct blobs hold at their source, per target. */
+    /** What the plan's distinct layers hold at their source, per target; an image's size where its layers' are unknown. */
     private static long sourceBytes(PushPlan plan) {
         long total = 0;
         var seen = new java.util.HashSet<String>();
         for (var item : plan.items()) {
-            for (var layer : layers(item.artifact())) {
-                if (seen.add(item.target().registry() + "/" + item.target().repository() + "@" + sourceDigest(layer))) {
-                    total += layer.sourceSize();
+            for (var image : images(item.artifact())) {
+                boolean unknown = false;
+                for (var layer : image.layers()) {
+                    if (seen.add(item.target().registry() + "/" + item.target().repository() + "@" + sourceDigest(layer))) {
+                        unknown |= layer.sourceSize() < 0;
+                        total += Math.max(0, layer.sourceSize());
+                    }
+                }
+                if (unknown) {
+                    total += image.size();
                 }
             }
         }
         return total;
     }
 
-    private static List<Layer> layers(Artifact artifact) {
-        var out = new ArrayList<Layer>();
+    private static List<Image> images(Artifact artifact) {
+        var out = new ArrayList<Image>();
         if (artifact instanceof ImageIndex index) {
-            index.children().forEach(c -> out.addAll(layers(c)));
+            index.children().forEach(c -> out.addAll(images(c)));
         } else {
-            var image = (Image) artifact;
-            out.add(image.config());
-            out.addAll(image.layers());
+            out.add((Image) artifact);
         }
         return out;
     }
@@ -217,8 +222,9 @@ public final class PushEngine {
                 return new Pending(artifact, List.of(), null, children);
             }
             var image = (Image) artifact;
-            var config = blob(dest, target, image.config(), tally);
+            // Layers first: an image streamed from an export knows its config only once the export has passed it.
             var layers = image.layers().stream().map(layer -> blob(dest, target, layer, tally)).toList();
+            var config = blob(dest, target, image.config(), tally);
             return new Pending(artifact, layers, config, List.of());
         }
 

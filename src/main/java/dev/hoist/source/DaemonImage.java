@@ -1,6 +1,8 @@
 package dev.hoist.source;
 
 import dev.hoist.image.Blob;
+import dev.hoist.image.CompressedLayer;
+import dev.hoist.image.MediaTypes;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
 import dev.hoist.image.Image;
@@ -15,7 +17,7 @@ import java.util.Optional;
 /**
  * An image in a Docker daemon. Its metadata (ID, size, labels, platform, diff IDs) comes from the
  * daemon without an export, so listing and filtering are cheap; its content comes from an export,
- * made for all selected images together before a push (or for this one alone when first needed).
+ * started for all selected images together before a push (or for this one alone when first needed).
  */
 final class DaemonImage implements Image {
 
@@ -25,7 +27,8 @@ final class DaemonImage implements Image {
     private final DockerDaemon daemon;
     private final String ref;
     private final Info info;
-    private volatile Image content;
+    private volatile DaemonExport export;
+    private volatile Blob config;
 
     DaemonImage(DockerDaemon daemon, String ref, Info info) {
         this.daemon = daemon;
@@ -42,22 +45,22 @@ final class DaemonImage implements Image {
     }
 
     boolean exported() {
-        return content != null;
+        return export != null;
     }
 
-    void exportedAs(Image image) {
-        content = image;
+    void exportedAs(DaemonExport value) {
+        export = value;
     }
 
-    private Image content() {
-        if (content == null) {
+    private DaemonExport export() {
+        if (export == null) {
             synchronized (this) {
-                if (content == null) {
+                if (export == null) {
                     DockerDaemon.export(List.of(this));
                 }
             }
         }
-        return content;
+        return export;
     }
 
     @Override
@@ -92,23 +95,50 @@ final class DaemonImage implements Image {
         return Optional.empty();
     }
 
+    /** The config, once the export has passed it: its size is only known then. */
     @Override
     public Blob config() {
-        return content().config();
+        if (config == null) {
+            var bytes = export().read(info.id());
+            config = new Blob(new Descriptor(MediaTypes.DOCKER_CONFIG, info.id(), bytes.length), export().content(info.id()));
+        }
+        return config;
     }
 
+    /** Known from the daemon's metadata; their bytes come from the export when the engine reads them. */
     @Override
     public List<Layer> layers() {
-        return content().layers();
+        return info.diffIds().stream()
+                .<Layer>map(diffId -> new CompressedLayer(diffId, -1, new LazyContent(diffId), MediaTypes.DOCKER_LAYER_GZIP))
+                .toList();
     }
 
     @Override
     public Manifest manifest(List<Descriptor> pushedLayers, boolean oci) {
-        return content().manifest(pushedLayers, oci);
+        return DockerArchive.manifest(config().descriptor(), pushedLayers, oci);
     }
 
     @Override
     public Optional<Manifest> storedManifest() {
-        return content().storedManifest();
+        return Optional.empty();
+    }
+
+    /** A layer's bytes from the export, which starts when the first of them is wanted. */
+    private final class LazyContent implements dev.hoist.image.Content {
+        private final Digest diffId;
+
+        LazyContent(Digest diffId) {
+            this.diffId = diffId;
+        }
+
+        @Override
+        public java.io.InputStream open() throws java.io.IOException {
+            return export().content(diffId).open();
+        }
+
+        @Override
+        public String location() {
+            return name() + " layer " + diffId;
+        }
     }
 }

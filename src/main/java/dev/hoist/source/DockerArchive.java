@@ -184,6 +184,25 @@ final class DockerArchive {
         }
     }
 
+    /**
+     * The manifest of an image read from docker save: Docker schema 2 unless OCI is asked for, or a
+     * layer is zstd, which Docker's media types cannot say.
+     */
+    static Manifest manifest(Descriptor config, List<Descriptor> pushedLayers, boolean ociAsked) {
+        boolean oci = ociAsked || pushedLayers.stream().anyMatch(d -> MediaTypes.OCI_LAYER_ZSTD.equals(d.mediaType()));
+        var type = oci ? MediaTypes.OCI_MANIFEST : MediaTypes.DOCKER_MANIFEST;
+        var cfg = oci ? new Descriptor(MediaTypes.OCI_CONFIG, config.digest(), config.size()) : config;
+        var layers = pushedLayers.stream().map(d -> oci && MediaTypes.DOCKER_LAYER_GZIP.equals(d.mediaType())
+                ? new Descriptor(MediaTypes.OCI_LAYER_GZIP, d.digest(), d.size()) : d).toList();
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("schemaVersion", 2);
+        node.put("mediaType", type);
+        node.set("config", Json.toJson(cfg));
+        node.set("layers", Json.toJson(layers));
+        var raw = Json.write(node);
+        return new Manifest(raw, type, Digest.sha256(raw), cfg, layers);
+    }
+
     private record ArchiveImage(String name, Blob config, List<Layer> layers, Platform platformOrNull) implements Image {
 
         @Override
@@ -191,21 +210,9 @@ final class DockerArchive {
             return Optional.ofNullable(platformOrNull);
         }
 
-        /** Docker schema 2 unless OCI is asked for, or a layer is zstd, which Docker's media types cannot say. */
         @Override
-        public Manifest manifest(List<Descriptor> pushedLayers, boolean ociAsked) {
-            boolean oci = ociAsked || pushedLayers.stream().anyMatch(d -> MediaTypes.OCI_LAYER_ZSTD.equals(d.mediaType()));
-            var type = oci ? MediaTypes.OCI_MANIFEST : MediaTypes.DOCKER_MANIFEST;
-            var cfg = oci ? new Descriptor(MediaTypes.OCI_CONFIG, config.digest(), config.size()) : config.descriptor();
-            var layers = pushedLayers.stream().map(d -> oci && MediaTypes.DOCKER_LAYER_GZIP.equals(d.mediaType())
-                    ? new Descriptor(MediaTypes.OCI_LAYER_GZIP, d.digest(), d.size()) : d).toList();
-            ObjectNode node = Json.MAPPER.createObjectNode();
-            node.put("schemaVersion", 2);
-            node.put("mediaType", type);
-            node.set("config", Json.toJson(cfg));
-            node.set("layers", Json.toJson(layers));
-            var raw = Json.write(node);
-            return new Manifest(raw, type, Digest.sha256(raw), cfg, layers);
+        public Manifest manifest(List<Descriptor> pushedLayers, boolean oci) {
+            return DockerArchive.manifest(config.descriptor(), pushedLayers, oci);
         }
 
         @Override

@@ -28,10 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A Docker daemon as a source, through docker-java on its httpclient5 transport. Images are listed
  * from the daemon's metadata (no export); the ones a plan selects are exported together in one
- * {@code docker save} when their content is first needed. The export is spooled to a temporary
- * file rather than streamed: a stream gives its layers one after another on one thread, while the
- * spooled archive lets the engine compress several layers at once (and retry one) like any
- * docker-save archive; the spool is removed when the command ends.
+ * {@code docker save}, streamed through a {@link DaemonExport}: each layer is pushed as soon as the
+ * export has passed it, while the export goes on.
  */
 public final class DockerDaemon {
 
@@ -159,8 +157,8 @@ public final class DockerDaemon {
     }
 
     /**
-     * Exports these images in one {@code docker save}, spooled, and hands each its content. Images
-     * already exported are left alone.
+     * Starts one {@code docker save} of these images and hands each its export. Images already
+     * exported are left alone.
      */
     static void export(List<DaemonImage> images) {
         var byDaemon = new LinkedHashMap<DockerDaemon, List<DaemonImage>>();
@@ -192,20 +190,8 @@ public final class DockerDaemon {
         } catch (RuntimeException e) {
             throw new HoistException(what + ": the daemon did not export: " + firstLine(e), HoistException.Kind.INPUT, e);
         }
-        var file = Spool.write(stream, what);
-        var archive = new DockerArchive(new TarTree(file), what);
-        var byId = new HashMap<Digest, dev.hoist.image.Image>();
-        for (var found : archive.images(null)) {
-            var image = (dev.hoist.image.Image) found.artifact();
-            byId.putIfAbsent(image.id(), image);
-        }
-        for (var image : images) {
-            var content = byId.get(image.id());
-            if (content == null) {
-                throw new HoistException(what + ": the export holds no image " + image.id(), HoistException.Kind.INPUT);
-            }
-            image.exportedAs(content);
-        }
+        var export = DaemonExport.start(what, stream);
+        images.forEach(image -> image.exportedAs(export));
     }
 
     /** Loads a docker-save archive into the daemon, as {@code docker load} does. */

@@ -4,10 +4,8 @@ import dev.hoist.Dirs;
 import dev.hoist.HoistException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,23 +24,16 @@ public final class Spool {
     private Spool() {
     }
 
-    /** Copies a stream into a new spool file and returns it. */
-    static Path write(InputStream in, String what) {
-        Path file = null;
+    /** A new, empty spool file. */
+    static Path create(String what) {
         try {
             var dir = Dirs.cache().resolve("spool");
             Files.createDirectories(dir);
-            file = Files.createTempFile(dir, "export-", ".tar");
+            var file = Files.createTempFile(dir, "export-", ".tar");
             FILES.add(file);
-            try (in) {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            }
             return file;
         } catch (IOException e) {
-            if (file != null) {
-                delete(file);
-            }
-            throw new HoistException(what + ": cannot spool the export: " + e.getMessage(), HoistException.Kind.INPUT, e);
+            throw new HoistException(what + ": cannot make a spool file: " + e.getMessage(), HoistException.Kind.INPUT, e);
         }
     }
 
