@@ -42,7 +42,10 @@ final class Verbosity {
         verbose = on;
         var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(on ? Level.DEBUG : Level.WARN);
-        ((Logger) LoggerFactory.getLogger("jdk.internal.httpclient")).setLevel(Level.WARN);
+        // Wire-level logs of the HTTP libraries are noise, and slow a daemon export to a crawl.
+        for (var quiet : new String[]{"jdk.internal.httpclient", "org.apache.hc", "com.github.dockerjava", "com.google"}) {
+            ((Logger) LoggerFactory.getLogger(quiet)).setLevel(on ? Level.INFO : Level.WARN);
+        }
     }
 
     static boolean verbose() {

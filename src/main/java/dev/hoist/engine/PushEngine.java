@@ -13,6 +13,8 @@ import dev.hoist.image.Image;
 import dev.hoist.image.ImageIndex;
 import dev.hoist.image.ImageRef;
 import dev.hoist.image.Layer;
+import dev.hoist.image.Staging;
+import dev.hoist.image.StagingContent;
 import dev.hoist.image.TransferListener;
 import dev.hoist.registry.UploadResult;
 import org.slf4j.Logger;
@@ -20,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -302,6 +305,14 @@ public final class PushEngine {
                         CompletableFuture.completedFuture(new Holder(dest.repository(), known.descriptor())));
                 return known.descriptor();
             }
+            if (!plan.dryRun() && layer instanceof CompressedLayer compressed
+                    && compressed.content() instanceof StagingContent streaming) {
+                var staged = staged(dest, target, compressed, streaming.staging(), tally);
+                if (staged != null) {
+                    return staged.repository().equals(dest.repository()) ? staged.descriptor()
+                            : fromHolder(dest, target, layer, known, new Holder(staged.repository(), staged.descriptor()), tally);
+                }
+            }
             var mine = new CompletableFuture<Holder>();
             var other = inStore.putIfAbsent(dest.storeKey() + "@" + source, mine);
             if (other != null) {
@@ -320,6 +331,25 @@ public final class PushEngine {
                 mine.completeExceptionally(e);
                 throw e;
             }
+        }
+
+        /**
+         * A layer of a source that pushes while it reads (a daemon export): lets it upload into this
+         * store as it streams, then waits for what the layer became. Null when the source did not
+         * upload it here; the layer is then read and pushed like any other.
+         */
+        private Staging.Staged staged(Destination dest, ImageRef target, CompressedLayer layer, Staging staging, Tally tally) {
+            staging.attach(dest.storeKey(), dest.repository(), streamed -> {
+                var key = Digest.sha256(("streamed " + streamed.content().location()).getBytes(StandardCharsets.UTF_8));
+                bus.publish(new PushEvent.BlobStarted(target, key, streamed.size(), true));
+                long t0 = System.nanoTime();
+                var r = dest.putCompressed(streamed, progress(target, key, streamed.size()));
+                count(target, key, r, null, tally, t0);
+                return r.descriptor();
+            });
+            var staged = staging.staged(layer.diffId(), dest.storeKey());
+            staged.ifPresent(s -> blobInfo.put(layer.diffId(), new BlobInfoCache.Entry(s.descriptor().digest(), s.descriptor().size())));
+            return staged.orElse(null);
         }
 
         /** Another image of this run got the blob into this store: mount it, or (in a layout) it is already there. */

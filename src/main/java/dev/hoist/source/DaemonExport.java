@@ -1,90 +1,182 @@
 package dev.hoist.source;
 
 import dev.hoist.HoistException;
+import dev.hoist.image.CompressedLayer;
 import dev.hoist.image.Content;
 import dev.hoist.image.Digest;
+import dev.hoist.image.MediaTypes;
+import dev.hoist.image.Staging;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
- * One {@code docker save} of several images, streamed into a spool file by a thread of its own.
- * Each member is hashed as it streams by, so a layer is known by its diff ID (and a config by the
- * image ID) the moment its last byte is written: the engine compresses and uploads it from the
- * spool while the export goes on with the next one. Memory stays bounded; the file is removed
- * when the command ends ({@link Spool#clear()}).
+ * One {@code docker save} of several images, read by a thread of its own into a spool file. Each
+ * member is hashed as it streams by, so a layer is known by its diff ID (and a config by the image
+ * ID) the moment its last byte is written. When the engine has attached an uploader, every layer
+ * is also compressed and uploaded while it streams (reading the spool just behind the writer), so
+ * the push overlaps the export; otherwise the engine reads layers from the spool once they are
+ * complete. Memory stays bounded; the file is removed when the command ends ({@link Spool#clear()}).
  */
-final class DaemonExport {
+final class DaemonExport implements Staging {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DaemonExport.class);
 
     /** Where a member's bytes sit in the spool file. */
     private record Region(long offset, long size) {
     }
 
+    private static final int STAGING_AT_ONCE = 4;
+    private static final long SMALL = 1 << 20;
+
     private final String what;
+    private final Supplier<InputStream> export;
     private final Path file;
     private final Map<Digest, CompletableFuture<Region>> members = new ConcurrentHashMap<>();
+    private final Map<Digest, CompletableFuture<Optional<Staged>>> staged = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final Semaphore stagingSlots = new Semaphore(STAGING_AT_ONCE);
+    private final Object progress = new Object();
+    private volatile long written;
+    private volatile boolean started;
+    private volatile String stagingStore;
+    private volatile String stagingRepository;
+    private volatile Uploader uploader;
+    private ExecutorService stagers;
 
-    private DaemonExport(String what, Path file) {
+    DaemonExport(String what, Supplier<InputStream> export) {
         this.what = what;
-        this.file = file;
+        this.export = export;
+        this.file = Spool.create(what);
     }
 
-    /** Starts streaming {@code export} into a new spool file. */
-    static DaemonExport start(String what, InputStream export) {
-        var exportRun = new DaemonExport(what, Spool.create(what));
-        var thread = new Thread(() -> exportRun.read(export), "hoist-export");
+    /** Starts reading the export, once. */
+    synchronized void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        stagers = Executors.newFixedThreadPool(STAGING_AT_ONCE, r -> {
+            var t = new Thread(r, "hoist-export-push");
+            t.setDaemon(true);
+            return t;
+        });
+        var thread = new Thread(this::read, "hoist-export");
         thread.setDaemon(true);
         thread.start();
-        return exportRun;
+    }
+
+    @Override
+    public synchronized void attach(String storeKey, String repository, Uploader value) {
+        // Layers that begin streaming after this are pushed as they stream; earlier ones from the spool.
+        if (stagingStore == null) {
+            stagingStore = storeKey;
+            stagingRepository = repository;
+            uploader = value;
+        }
+        start();
+    }
+
+    @Override
+    public Optional<Staged> staged(Digest diffId, String storeKey) {
+        await(diffId);
+        var future = staged.get(diffId);
+        if (future == null || !storeKey.equals(stagingStore)) {
+            return Optional.empty();
+        }
+        return future.join();
     }
 
     private CompletableFuture<Region> member(Digest digest) {
         return members.computeIfAbsent(digest, d -> new CompletableFuture<>());
     }
 
-    private void read(InputStream export) {
-        try (export; var out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            var tar = new TarStream(export, what);
+    private void read() {
+        long t0 = System.nanoTime();
+        try (var in = export.get(); var out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            var tar = new TarStream(in, what);
             var buffer = new byte[256 * 1024];
             for (var entry = tar.next(); entry != null; entry = tar.next()) {
                 if (!entry.isFile()) {
                     continue;
                 }
                 long offset = out.position();
+                var stagedHere = stage(entry, offset);
                 var md = Digest.newSha256();
                 var data = tar.data();
                 for (int n; (n = data.read(buffer)) > 0; ) {
                     md.update(buffer, 0, n);
-                    var bb = java.nio.ByteBuffer.wrap(buffer, 0, n);
+                    var bb = ByteBuffer.wrap(buffer, 0, n);
                     while (bb.hasRemaining()) {
                         out.write(bb);
                     }
+                    synchronized (progress) {
+                        written = out.position();
+                        progress.notifyAll();
+                    }
                 }
-                member(Digest.of(md)).complete(new Region(offset, entry.size()));
+                var digest = Digest.of(md);
+                if (stagedHere != null) {
+                    staged.putIfAbsent(digest, stagedHere);
+                }
+                member(digest).complete(new Region(offset, entry.size()));
             }
             done.complete(null);
+            log.debug("{}: export of {} bytes read in {} ms", what, written, (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException | RuntimeException e) {
             var failure = e instanceof HoistException h ? h
                     : new HoistException(what + ": the export failed: " + e.getMessage(), HoistException.Kind.INPUT, e);
             done.completeExceptionally(failure);
             members.values().forEach(f -> f.completeExceptionally(failure));
-            return;
+        } finally {
+            synchronized (progress) {
+                progress.notifyAll();
+            }
+            stagers.shutdown();
         }
         var missing = new HoistException(what + ": not in the export", HoistException.Kind.INPUT);
         members.values().forEach(f -> f.completeExceptionally(missing));
     }
 
-    /** Whether the export holds (or will hold) a member with this digest; waits for it. */
+    /** Starts uploading a layer member while it streams in, when an uploader is attached. */
+    private CompletableFuture<Optional<Staged>> stage(TarStream.Entry entry, long offset) {
+        var up = uploader;
+        boolean layer = entry.name().endsWith("/layer.tar") || entry.name().startsWith("blobs/") && entry.size() > SMALL;
+        if (up == null || !layer) {
+            return null;
+        }
+        var growing = new Growing(offset, entry.size(), what + ": " + entry.name());
+        stagingSlots.acquireUninterruptibly();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                var descriptor = up.upload(new CompressedLayer(null, entry.size(), growing, MediaTypes.DOCKER_LAYER_GZIP));
+                return Optional.of(new Staged(stagingRepository, descriptor));
+            } catch (RuntimeException e) {
+                // The engine reads the layer from the spool instead, with its own retries.
+                return Optional.<Staged>empty();
+            } finally {
+                stagingSlots.release();
+            }
+        }, stagers);
+    }
+
+    /** Waits for a member, by the digest of its content (a layer's diff ID, a config's image ID). */
     private Region await(Digest digest) {
+        start();
         try {
             if (done.isDone() && !members.containsKey(digest)) {
                 throw new HoistException(what + ": " + digest + " is not in the export", HoistException.Kind.INPUT);
@@ -98,7 +190,7 @@ final class DaemonExport {
         }
     }
 
-    /** A member's bytes, by the digest of its content (a layer's diff ID, a config's image ID). */
+    /** A member's bytes, by the digest of its content, once the export has passed it. */
     Content content(Digest digest) {
         return new Content() {
             @Override
@@ -123,6 +215,76 @@ final class DaemonExport {
             return in.readNBytes((int) region.size);
         } catch (IOException e) {
             throw new HoistException(what + ": cannot read " + digest + " from the spool: " + e.getMessage(), HoistException.Kind.INPUT, e);
+        }
+    }
+
+    /** A member still being written: reads follow the writer, waiting for bytes it has not written yet. */
+    private final class Growing implements Content {
+        private final long offset;
+        private final long size;
+        private final String location;
+
+        Growing(long offset, long size, String location) {
+            this.offset = offset;
+            this.size = size;
+            this.location = location;
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            var channel = FileChannel.open(file, StandardOpenOption.READ);
+            return new InputStream() {
+                private long position;
+
+                @Override
+                public int read() throws IOException {
+                    var one = new byte[1];
+                    int n = read(one, 0, 1);
+                    return n < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (position >= size) {
+                        return -1;
+                    }
+                    long available = waitFor(offset + position + 1) - (offset + position);
+                    int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, Math.min(available, size - position))),
+                            offset + position);
+                    if (n > 0) {
+                        position += n;
+                    }
+                    return n;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    channel.close();
+                }
+            };
+        }
+
+        /** Blocks until the spool holds at least {@code end} bytes; returns how many it holds. */
+        private long waitFor(long end) throws IOException {
+            synchronized (progress) {
+                while (written < end) {
+                    if (done.isDone()) {
+                        throw new IOException(location + ": the export ended early");
+                    }
+                    try {
+                        progress.wait(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted");
+                    }
+                }
+                return written;
+            }
+        }
+
+        @Override
+        public String location() {
+            return location;
         }
     }
 }

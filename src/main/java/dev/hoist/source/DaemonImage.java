@@ -123,8 +123,8 @@ final class DaemonImage implements Image {
         return Optional.empty();
     }
 
-    /** A layer's bytes from the export, which starts when the first of them is wanted. */
-    private final class LazyContent implements dev.hoist.image.Content {
+    /** A layer's bytes from the export, which starts when the first of them (or a staging upload) is wanted. */
+    private final class LazyContent implements dev.hoist.image.StagingContent {
         private final Digest diffId;
 
         LazyContent(Digest diffId) {
@@ -139,6 +139,11 @@ final class DaemonImage implements Image {
         @Override
         public String location() {
             return name() + " layer " + diffId;
+        }
+
+        @Override
+        public dev.hoist.image.Staging staging() {
+            return export();
         }
     }
 }

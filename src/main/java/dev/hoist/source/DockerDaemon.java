@@ -184,13 +184,14 @@ public final class DockerDaemon {
             refs.add(ref);
         }
         var what = "docker-daemon:" + String.join(",", refs);
-        java.io.InputStream stream;
-        try {
-            stream = save.exec();
-        } catch (RuntimeException e) {
-            throw new HoistException(what + ": the daemon did not export: " + firstLine(e), HoistException.Kind.INPUT, e);
-        }
-        var export = DaemonExport.start(what, stream);
+        var command = save;
+        var export = new DaemonExport(what, () -> {
+            try {
+                return command.exec();
+            } catch (RuntimeException e) {
+                throw new HoistException(what + ": the daemon did not export: " + firstLine(e), HoistException.Kind.INPUT, e);
+            }
+        });
         images.forEach(image -> image.exportedAs(export));
     }
 

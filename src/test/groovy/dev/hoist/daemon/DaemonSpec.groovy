@@ -52,7 +52,9 @@ class DaemonSpec extends IntegrationSpec {
         then:
         run.exit == 0
         run.json.totals.pushed == 2
-        run.json.totals.blobs.mounted == 1
+        run.json.totals.blobs.uploaded == 5
+        run.json.totals.blobs.mounted >= 1
+        reg.countRequests('PUT', '/blobs/uploads/') == 5
         reg.manifest('ns/demo/app', '1.0').config.digest == ids['demo/app:1.0']
         reg.manifest('ns/demo/web', '2.0').config.digest == ids['demo/web:2.0']
         reg.copyOut('ns/demo/web', '2.0', new File(tmp, 'readback')).exists()
