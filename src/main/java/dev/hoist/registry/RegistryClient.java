@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RegistryClient {
 
     private static final Duration SMALL_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final long MAX_FIRST_CHUNK = 16L << 20;
+    private static final long MIN_CHUNK = 256L << 10;
     private static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
             MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
 
@@ -46,6 +48,8 @@ public final class RegistryClient {
     private final Retry.Listener retryListener;
     private final Semaphore inFlight;
     private volatile boolean pinged;
+    /** PATCH chunk size in use: the option's, or smaller once the registry refused a body as too large (413). */
+    private volatile long chunkSize;
 
     public RegistryClient(String host, Credentials credentials, RegistryOptions options, Retry.Listener retryListener) {
         this.host = host;
@@ -56,6 +60,7 @@ public final class RegistryClient {
         this.retry = new Retry(options.retries());
         this.retryListener = retryListener;
         this.inFlight = new Semaphore(Math.max(1, options.maxPerRegistry()), true);
+        this.chunkSize = options.chunkSize();
     }
 
     public String host() {
@@ -137,6 +142,10 @@ public final class RegistryClient {
      * agrees, otherwise uploaded (monolithic, or in chunks when a chunk size is set).
      */
     public UploadResult uploadBlob(String repository, Blob blob, String mountFrom, TransferListener listener) {
+        return shrinkingOn413(blob.size(), () -> uploadBlobOnce(repository, blob, mountFrom, listener));
+    }
+
+    private UploadResult uploadBlobOnce(String repository, Blob blob, String mountFrom, TransferListener listener) {
         var what = host + "/" + repository + ": blob " + blob.digest();
         return retry.run(what, retryListener, () -> {
             var scopes = mountFrom == null ? push(repository) : List.of(pushScope(repository), pullScope(mountFrom));
@@ -151,7 +160,7 @@ public final class RegistryClient {
             var session = session(what, r);
             long sent;
             URI finish;
-            if (options.chunkSize() > 0 && blob.size() > 0) {
+            if (chunkSize > 0 && blob.size() > 0) {
                 try (var in = new CountingInputStream(blob.open(), listener, false)) {
                     finish = patchChunks(what, session, scopes, in, chunkSize(r));
                     sent = in.count();
@@ -178,6 +187,41 @@ public final class RegistryClient {
      * chunks when a chunk size is set), then a PUT naming the digest.
      */
     public UploadResult uploadCompressed(String repository, CompressedLayer layer, TransferListener listener) {
+        return shrinkingOn413(-1, () -> uploadCompressedOnce(repository, layer, listener));
+    }
+
+    /**
+     * Runs an upload; when the registry (or a proxy in front of it) refuses a body as too large,
+     * uploads in chunks instead, halving them until they pass, and keeps that size for the rest of
+     * the run. Ingresses such as the one in front of idpbuilder's Gitea cap request bodies.
+     */
+    private UploadResult shrinkingOn413(long size, java.util.function.Supplier<UploadResult> upload) {
+        while (true) {
+            long tried = chunkSize;
+            try {
+                return upload.get();
+            } catch (RegistryException e) {
+                if (e.status() != 413) {
+                    throw e;
+                }
+                long next = tried > 0 ? tried / 2 : size > 0 ? Math.min(size / 2, MAX_FIRST_CHUNK) : MAX_FIRST_CHUNK;
+                if (next < MIN_CHUNK) {
+                    throw e;
+                }
+                synchronized (this) {
+                    if (chunkSize == tried) {
+                        chunkSize = next;
+                    }
+                }
+                if (retryListener != null) {
+                    retryListener.retrying(1, Duration.ZERO, host + " refuses request bodies that large (413); uploading in chunks of "
+                            + (chunkSize / 1024) + " KiB");
+                }
+            }
+        }
+    }
+
+    private UploadResult uploadCompressedOnce(String repository, CompressedLayer layer, TransferListener listener) {
         var what = host + "/" + repository + ": layer " + layer.diffId();
         return retry.run(what, retryListener, () -> {
             var scopes = push(repository);
@@ -194,7 +238,7 @@ public final class RegistryClient {
                 return c;
             };
             URI finish;
-            if (options.chunkSize() > 0) {
+            if (chunkSize > 0) {
                 try (var in = open.open()) {
                     finish = patchChunks(what, session, scopes, in, chunkSize(r));
                 }
@@ -257,7 +301,7 @@ public final class RegistryClient {
 
     private long chunkSize(HttpResponse<?> startResponse) {
         long min = startResponse.headers().firstValue("OCI-Chunk-Min-Length").map(Long::parseLong).orElse(0L);
-        return Math.min(Math.max(options.chunkSize(), min), Integer.MAX_VALUE - 64);
+        return Math.min(Math.max(chunkSize, min), Integer.MAX_VALUE - 64);
     }
 
     private URI session(String what, HttpResponse<byte[]> r) {

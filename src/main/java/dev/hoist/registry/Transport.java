@@ -25,6 +25,9 @@ final class Transport {
 
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
+    private static final java.time.Duration PING_TIMEOUT = java.time.Duration.ofSeconds(15);
+    private static final java.time.Duration LOOPBACK_TLS_PROBE = java.time.Duration.ofSeconds(2);
+
     private final String host;
     private final HttpClient client;
     private final boolean plainHttpAllowed;
@@ -67,27 +70,41 @@ final class Transport {
     HttpResponse<byte[]> ping() throws IOException {
         var https = URI.create("https://" + host + "/");
         try {
-            var response = send(HttpRequest.newBuilder(https.resolve("/v2/")).GET(), https.resolve("/v2/"));
+            // On loopback an answer comes at once; a server that ignores a TLS hello speaks plain HTTP.
+            var timeout = isLoopback(host) ? LOOPBACK_TLS_PROBE : PING_TIMEOUT;
+            var response = send(HttpRequest.newBuilder(https.resolve("/v2/")).GET().timeout(timeout), https.resolve("/v2/"));
             base = https;
             return response;
-        } catch (SSLException e) {
+        } catch (SSLException | HttpTimeoutException e) {
+            // A plain-HTTP server may answer a TLS hello with an error, or not at all.
             if (!plainHttpAllowed) {
-                throw tlsFailure(e);
+                if (e instanceof HttpTimeoutException timeout) {
+                    throw timeout;
+                }
+                throw tlsFailure((SSLException) e);
             }
             var http = URI.create("http://" + host + "/");
             HttpResponse<byte[]> response;
             try {
-                response = send(HttpRequest.newBuilder(http.resolve("/v2/")).GET(), http.resolve("/v2/"));
+                response = send(HttpRequest.newBuilder(http.resolve("/v2/")).GET().timeout(PING_TIMEOUT), http.resolve("/v2/"));
             } catch (IOException plain) {
-                throw tlsFailure(e);
+                throw neither(e);
             }
             if (response.statusCode() != 200 && response.statusCode() != 401) {
-                throw tlsFailure(e);
+                throw neither(e);
             }
             log.debug("{} speaks plain HTTP", host);
             base = http;
             return response;
         }
+    }
+
+    /** Neither HTTPS nor HTTP worked: the HTTPS failure says more. */
+    private IOException neither(IOException httpsFailure) {
+        if (httpsFailure instanceof SSLException ssl) {
+            throw tlsFailure(ssl);
+        }
+        return httpsFailure;
     }
 
     private RegistryException tlsFailure(SSLException e) {

@@ -66,7 +66,7 @@ auth:
     rootcertbundle: ${tokens.certFile.path}"""
                 break
         }
-        def config = new File(dir, 'config.yml')
+        config = new File(dir, 'config.yml')
         config.text = """version: 0.1
 log:
   level: info
@@ -82,9 +82,22 @@ http:
   addr: 127.0.0.1:${port}${tls}
 ${auth}
 """
+        start()
+    }
+
+    private File config
+
+    /** Starts the registry process (again), on the same port and storage. */
+    void start() {
         process = new ProcessBuilder('docker-registry', 'serve', config.path)
-                .redirectErrorStream(true).redirectOutput(log).start()
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start()
         waitUntilUp()
+    }
+
+    /** Kills the registry process, as a crash would. */
+    void kill() {
+        process.destroyForcibly()
+        process.waitFor()
     }
 
     String getHost() {
