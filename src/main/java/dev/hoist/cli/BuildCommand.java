@@ -4,6 +4,7 @@ import dev.hoist.Dirs;
 import dev.hoist.HoistException;
 import dev.hoist.credentials.CredentialChain;
 import dev.hoist.image.Json;
+import dev.hoist.registry.RegistryOptions;
 import dev.hoist.source.DirectoryBuild;
 import dev.hoist.source.DockerDaemon;
 import dev.hoist.source.Spool;
@@ -120,12 +121,30 @@ final class BuildCommand implements Callable<Integer> {
             throw new HoistException("where should the image go? add --to TARGET, --tar FILE or --daemon, or tag it HOST/REPO:TAG",
                     HoistException.Kind.USAGE);
         }
+        if (platform != null && !platform.matches("[^/]+/[^/]+")) {
+            throw new HoistException("--platform '" + platform + "': expected OS/ARCH, e.g. linux/arm64", HoistException.Kind.USAGE);
+        }
+        Instant createdAt = null;
+        if (created != null) {
+            try {
+                createdAt = Instant.parse(created);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new HoistException("--created '" + created + "': expected an ISO-8601 time, e.g. 2024-05-01T00:00:00Z",
+                        HoistException.Kind.USAGE);
+            }
+        }
         var build = new DirectoryBuild(dir, dest, base, words(entrypoint), words(cmd), pairs(env, "--env"), pairs(labels, "--label"),
-                workdir != null ? workdir : dest, user, expose, platform, layers, created == null ? null : Instant.parse(created),
-                dockerFormat || daemon);
-        var credentials = CredentialChain.standard(connection.credentials(io), io.env(), Dirs.config());
+                workdir != null ? workdir : dest, user, expose, platform, layers, createdAt, dockerFormat || daemon);
+        var targets = new ArrayList<String>();
+        if (registryTag) {
+            targets.add(tag.substring(0, tag.indexOf('/')));
+        }
+        if (to != null && !to.startsWith("oci:")) {
+            targets.add(to.contains("/") ? to.substring(0, to.indexOf('/')) : to);
+        }
+        var credentials = CredentialChain.standard(connection.credentials(io), io.env(), Dirs.config()).forRegistries(targets);
         var baseHost = base.contains("/") ? base.substring(0, base.indexOf('/')) : "";
-        boolean insecureBase = connection.insecure || baseHost.startsWith("localhost") || baseHost.startsWith("127.");
+        boolean insecureBase = connection.insecure || RegistryOptions.isLoopback(baseHost);
         var name = tag.contains(":") && tag.lastIndexOf(':') > tag.lastIndexOf('/') ? tag : tag + ":latest";
         try {
             var out = tar != null ? tar : Files.createTempFile(Files.createDirectories(Dirs.cache().resolve("spool")), "build-", ".tar");

@@ -135,7 +135,8 @@ final class PushCommand implements Callable<Integer> {
     private int push() throws IOException {
         var credentials = connection.credentials(io);
         var plan = plan();
-        var chain = CredentialChain.standard(credentials, io.env(), Dirs.config());
+        var chain = CredentialChain.standard(credentials, io.env(), Dirs.config())
+                .forRegistries(plan.items().stream().map(i -> i.target().registry()).distinct().toList());
         return new PlanRun(io, progress, quiet, json).execute(plan, chain, registryOptions());
     }
 

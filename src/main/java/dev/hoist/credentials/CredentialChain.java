@@ -17,11 +17,31 @@ public final class CredentialChain implements CredentialStore {
 
     private final Credentials flags;
     private final List<CredentialSource> sources;
+    /** Registries the flags and the environment speak for; null for any. */
+    private final java.util.Set<String> scope;
     private final Map<String, Credentials> found = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CredentialChain(Credentials flags, List<CredentialSource> sources) {
+        this(flags, sources, null);
+    }
+
+    private CredentialChain(Credentials flags, List<CredentialSource> sources, java.util.Set<String> scope) {
         this.flags = flags;
         this.sources = List.copyOf(sources);
+        this.scope = scope;
+    }
+
+    /**
+     * The same chain, with the flags and the environment answering only for these registries (the
+     * command's targets), so a password meant for one registry never goes to another, such as the
+     * registry of a base image.
+     */
+    public CredentialChain forRegistries(java.util.Collection<String> registries) {
+        return new CredentialChain(flags, sources, java.util.Set.copyOf(registries));
+    }
+
+    private boolean inScope(String registry) {
+        return scope == null || scope.contains(registry);
     }
 
     /** The standard chain for an environment and config directory. */
@@ -37,11 +57,14 @@ public final class CredentialChain implements CredentialStore {
     }
 
     private Credentials find(String registry) {
-        if (flags != null && !flags.isAnonymous()) {
+        if (flags != null && !flags.isAnonymous() && inScope(registry)) {
             log.debug("credentials for {}: {}", registry, flags);
             return flags;
         }
         for (var source : sources) {
+            if (source instanceof EnvCredentials && !inScope(registry)) {
+                continue;
+            }
             var found = source.lookup(registry);
             if (found.isPresent()) {
                 log.debug("credentials for {}: {}", registry, found.get());

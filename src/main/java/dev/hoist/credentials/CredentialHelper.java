@@ -48,36 +48,6 @@ final class CredentialHelper {
 
     /** Runs a helper command; null when it says the credentials are not there or cannot run. */
     static String run(String program, String verb, String input, Map<String, String> env) {
-        var executable = Executables.find(program, env);
-        if (executable.isEmpty()) {
-            log.debug("{} is not on PATH", program);
-            return null;
-        }
-        try {
-            var pb = new ProcessBuilder(executable.get().toString(), verb);
-            pb.environment().putAll(env);
-            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-            var p = pb.start();
-            try (var in = p.getOutputStream()) {
-                in.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-            var out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                log.debug("{} {} timed out", program, verb);
-                return null;
-            }
-            if (p.exitValue() != 0) {
-                log.debug("{} {} exited {}", program, verb, p.exitValue());
-                return null;
-            }
-            return out;
-        } catch (IOException e) {
-            log.debug("{} cannot run: {}", program, e.getMessage());
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return Programs.run(program, java.util.List.of(verb), input, env, 30);
     }
 }

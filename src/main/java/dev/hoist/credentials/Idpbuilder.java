@@ -36,28 +36,14 @@ public final class Idpbuilder implements CredentialSource {
         if (!registry.equals(HOST) && !registry.startsWith(HOST + ":")) {
             return Optional.empty();
         }
-        var program = Executables.find("idpbuilder", env);
-        if (program.isEmpty()) {
+        var out = Programs.run("idpbuilder", java.util.List.of("get", "secrets", "-p", "gitea", "-o", "json"), null, env, 60);
+        if (out == null) {
             return Optional.empty();
         }
         try {
-            var pb = new ProcessBuilder(program.get().toString(), "get", "secrets", "-p", "gitea", "-o", "json");
-            pb.environment().putAll(env);
-            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-            var p = pb.start();
-            p.getOutputStream().close();
-            var out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                log.debug("idpbuilder get secrets failed");
-                return Optional.empty();
-            }
-            var node = Json.MAPPER.readTree(new String(out, StandardCharsets.UTF_8));
-            return credentials(node);
+            return credentials(Json.MAPPER.readTree(out));
         } catch (IOException e) {
-            log.debug("idpbuilder gave no usable answer: {}", e.getMessage());
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            log.debug("idpbuilder gave no JSON");
             return Optional.empty();
         }
     }

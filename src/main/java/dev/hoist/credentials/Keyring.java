@@ -58,34 +58,6 @@ public final class Keyring {
     }
 
     private String run(String[] args, String stdin) {
-        var program = Executables.find(tool, env);
-        if (program.isEmpty()) {
-            return null;
-        }
-        try {
-            var command = new java.util.ArrayList<String>();
-            command.add(program.get().toString());
-            command.addAll(java.util.List.of(args));
-            var pb = new ProcessBuilder(command);
-            pb.environment().putAll(env);
-            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-            var p = pb.start();
-            try (var in = p.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            var out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            return p.exitValue() == 0 ? out : null;
-        } catch (java.io.IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return Programs.run(tool, java.util.List.of(args), stdin, env, 15);
     }
 }

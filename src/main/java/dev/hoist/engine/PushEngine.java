@@ -79,6 +79,7 @@ public final class PushEngine {
                     .map(item -> CompletableFuture.supplyAsync(() -> run.push(item), imagePool))
                     .toList();
             var results = futures.stream().map(CompletableFuture::join).toList();
+            run.stagings.forEach(Staging::finish);
             // Blobs of a failed image may still be going up; let them end so no event follows PlanDone.
             blobPool.shutdown();
             try {
@@ -168,6 +169,7 @@ public final class PushEngine {
         private final AtomicBoolean failed = new AtomicBoolean();
         private final Map<String, CompletableFuture<Descriptor>> inRepository = new ConcurrentHashMap<>();
         private final Map<String, CompletableFuture<Holder>> inStore = new ConcurrentHashMap<>();
+        final java.util.Set<Staging> stagings = ConcurrentHashMap.newKeySet();
 
         Run(PushPlan plan, EventBus bus, ExecutorService blobPool, CancelToken cancel) {
             this.plan = plan;
@@ -339,6 +341,7 @@ public final class PushEngine {
          * upload it here; the layer is then read and pushed like any other.
          */
         private Staging.Staged staged(Destination dest, ImageRef target, CompressedLayer layer, Staging staging, Tally tally) {
+            stagings.add(staging);
             staging.attach(dest.storeKey(), dest.repository(), streamed -> {
                 var key = Digest.sha256(("streamed " + streamed.content().location()).getBytes(StandardCharsets.UTF_8));
                 bus.publish(new PushEvent.BlobStarted(target, key, streamed.size(), true));

@@ -27,8 +27,13 @@ public final class Json {
                 throw new InvalidImageException(what + " is not a JSON object");
             }
             return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Only where, never what: the text may be a credentials file, and the parser quotes it.
+            var at = e.getLocation();
+            throw new InvalidImageException(what + " is not valid JSON" + (at == null ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
-            throw new InvalidImageException(what + " is not valid JSON: " + firstLine(e.getMessage()));
+            throw new InvalidImageException(what + " is not valid JSON");
         }
     }
 

@@ -31,4 +31,7 @@ public interface Staging {
      * uploaded it there, or empty when it did not (the layer is then read like any other).
      */
     Optional<Staged> staged(Digest diffId, String storeKey);
+
+    /** Waits for uploads the source started on its own, so none is cut off when the run ends. */
+    void finish();
 }

@@ -23,6 +23,11 @@ import java.util.List;
 public record RegistryOptions(boolean insecure, Path caCert, int retries, long chunkSize, Duration connectTimeout,
                               int maxPerRegistry, Path certsDir, Path clientCert, Path clientKey) {
 
+    /** localhost and 127.0.0.0/8, which may be reached over plain HTTP as docker does. */
+    public static boolean isLoopback(String host) {
+        return Transport.isLoopback(host);
+    }
+
     public static RegistryOptions defaults() {
         return new RegistryOptions(false, null, 5, 0, Duration.ofSeconds(30), 8, null, null, null);
     }

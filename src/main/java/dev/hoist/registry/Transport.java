@@ -108,6 +108,11 @@ final class Transport {
     }
 
     private RegistryException tlsFailure(SSLException e) {
+        var text = String.valueOf(e.getMessage());
+        if (text.contains("bad_certificate") || text.contains("certificate_required")) {
+            return new RegistryException(host + ": the registry asks for a client certificate: pass --cert FILE --key FILE, "
+                    + "or put client.cert and client.key in ~/.config/hoist/certs.d/" + host + "/", e);
+        }
         var msg = e instanceof SSLHandshakeException && String.valueOf(e.getMessage()).contains("PKIX")
                 ? host + ": TLS certificate is not trusted; pass --ca-cert FILE to trust its CA, or --insecure"
                 : e instanceof SSLHandshakeException && String.valueOf(e.getMessage()).contains("No subject alternative")

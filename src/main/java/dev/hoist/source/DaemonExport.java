@@ -51,6 +51,8 @@ final class DaemonExport implements Staging {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final Semaphore stagingSlots = new Semaphore(STAGING_AT_ONCE);
     private final Object progress = new Object();
+    /** Layers the engine asked for: only these are pushed while the export streams. */
+    private final java.util.Set<Digest> wanted = ConcurrentHashMap.newKeySet();
     private volatile long written;
     private volatile boolean started;
     private volatile String stagingStore;
@@ -93,6 +95,7 @@ final class DaemonExport implements Staging {
 
     @Override
     public Optional<Staged> staged(Digest diffId, String storeKey) {
+        wanted.add(diffId);
         await(diffId);
         var future = staged.get(diffId);
         if (future == null || !storeKey.equals(stagingStore)) {
@@ -137,7 +140,7 @@ final class DaemonExport implements Staging {
             }
             done.complete(null);
             log.debug("{}: export of {} bytes read in {} ms", what, written, (System.nanoTime() - t0) / 1_000_000);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             var failure = e instanceof HoistException h ? h
                     : new HoistException(what + ": the export failed: " + e.getMessage(), HoistException.Kind.INPUT, e);
             done.completeExceptionally(failure);
@@ -155,8 +158,7 @@ final class DaemonExport implements Staging {
     /** Starts uploading a layer member while it streams in, when an uploader is attached. */
     private CompletableFuture<Optional<Staged>> stage(TarStream.Entry entry, long offset) {
         var up = uploader;
-        boolean layer = entry.name().endsWith("/layer.tar") || entry.name().startsWith("blobs/") && entry.size() > SMALL;
-        if (up == null || !layer) {
+        if (up == null || !worthStaging(entry)) {
             return null;
         }
         var growing = new Growing(offset, entry.size(), what + ": " + entry.name());
@@ -174,14 +176,52 @@ final class DaemonExport implements Staging {
         }, stagers);
     }
 
+    /**
+     * Whether to push a member while it streams. Docker 25+ names layers by diff ID, so only wanted
+     * ones are; the legacy format names them by v1 ID, so a layer is pushed while any wanted layer
+     * is still to come (a layer the registry already has may then go up again, at worst).
+     */
+    private boolean worthStaging(TarStream.Entry entry) {
+        var name = entry.name();
+        if (name.matches("blobs/sha256/[a-f0-9]{64}")) {
+            return entry.size() > SMALL && wanted.contains(new Digest("sha256", name.substring("blobs/sha256/".length())));
+        }
+        if (!name.endsWith("/layer.tar")) {
+            return false;
+        }
+        return wanted.stream().anyMatch(d -> {
+            var member = members.get(d);
+            return member == null || !member.isDone();
+        });
+    }
+
+    @Override
+    public void finish() {
+        ExecutorService running;
+        synchronized (this) {
+            running = stagers;
+        }
+        if (running == null) {
+            return;
+        }
+        running.shutdown();
+        try {
+            running.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Waits for a member, by the digest of its content (a layer's diff ID, a config's image ID). */
     private Region await(Digest digest) {
         start();
         try {
-            if (done.isDone() && !members.containsKey(digest)) {
-                throw new HoistException(what + ": " + digest + " is not in the export", HoistException.Kind.INPUT);
+            var future = member(digest);
+            // The reader may have finished (and settled every member it knew) just before this one was asked for.
+            if (done.isDone() && !future.isDone()) {
+                future.completeExceptionally(new HoistException(digest + " is not in the export", HoistException.Kind.INPUT));
             }
-            return member(digest).join();
+            return future.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof HoistException h) {
                 throw new HoistException(what + ": " + digest + ": " + h.getMessage(), h.kind(), h);

@@ -61,7 +61,7 @@ public record DirectoryBuild(Path dir, String dest, String base, List<String> en
         }
         try {
             var builder = from(credentials);
-            builder.addLayer(List.of(Files.list(dir).sorted().toArray(Path[]::new)), AbsoluteUnixPath.get(dest));
+            builder.addFileEntriesLayer(layer(dir, dest, "app"));
             for (var layer : layers) {
                 int colon = layer.lastIndexOf(':');
                 if (colon <= 0) {
@@ -71,8 +71,11 @@ public record DirectoryBuild(Path dir, String dest, String base, List<String> en
                 if (!Files.exists(src)) {
                     throw new HoistException("--layer '" + layer + "': " + src + " does not exist", HoistException.Kind.USAGE);
                 }
-                var sources = Files.isDirectory(src) ? Files.list(src).sorted().toList() : List.of(src);
-                builder.addLayer(new ArrayList<>(sources), AbsoluteUnixPath.get(layer.substring(colon + 1)));
+                var target = layer.substring(colon + 1);
+                if (!Files.isDirectory(src)) {
+                    target = target.endsWith("/") ? target + src.getFileName() : target;
+                }
+                builder.addFileEntriesLayer(layer(src, target, "layer"));
             }
             if (!entrypoint.isEmpty()) {
                 builder.setEntrypoint(entrypoint);
@@ -121,6 +124,34 @@ public record DirectoryBuild(Path dir, String dest, String base, List<String> en
             Thread.currentThread().interrupt();
             throw new HoistException("interrupted", HoistException.Kind.CANCELLED, e);
         }
+    }
+
+    /**
+     * A layer of {@code src} (a directory's contents, or one file) at {@code dest}, keeping each
+     * file's permission bits (an executable stays executable); times stay Jib's fixed ones.
+     */
+    private static com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer layer(Path src, String dest, String name)
+            throws IOException {
+        var builder = com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer.builder().setName(name);
+        com.google.cloud.tools.jib.api.buildplan.FilePermissionsProvider modes = (source, inContainer) -> {
+            try {
+                return com.google.cloud.tools.jib.api.buildplan.FilePermissions.fromPosixFilePermissions(
+                        Files.getPosixFilePermissions(source));
+            } catch (IOException | UnsupportedOperationException e) {
+                return Files.isDirectory(source) ? com.google.cloud.tools.jib.api.buildplan.FilePermissions.DEFAULT_FOLDER_PERMISSIONS
+                        : com.google.cloud.tools.jib.api.buildplan.FilePermissions.DEFAULT_FILE_PERMISSIONS;
+            }
+        };
+        if (Files.isDirectory(src)) {
+            try (var children = Files.list(src)) {
+                for (var child : children.sorted().toList()) {
+                    builder.addEntryRecursive(child, AbsoluteUnixPath.get(dest).resolve(child.getFileName().toString()), modes);
+                }
+            }
+        } else {
+            builder.addEntryRecursive(src, AbsoluteUnixPath.get(dest), modes);
+        }
+        return builder.build();
     }
 
     private JibContainerBuilder from(CredentialStore credentials) throws InvalidImageReferenceException {

@@ -29,11 +29,30 @@ public final class Spool {
         try {
             var dir = Dirs.cache().resolve("spool");
             Files.createDirectories(dir);
-            var file = Files.createTempFile(dir, "export-", ".tar");
+            sweep(dir);
+            var file = Files.createTempFile(dir, "export-" + ProcessHandle.current().pid() + "-", ".tar");
             FILES.add(file);
             return file;
         } catch (IOException e) {
             throw new HoistException(what + ": cannot make a spool file: " + e.getMessage(), HoistException.Kind.INPUT, e);
+        }
+    }
+
+    /** Removes spool files of processes that are gone (killed before they could clean up). */
+    private static void sweep(Path dir) {
+        try (var files = Files.list(dir)) {
+            files.forEach(f -> {
+                var m = java.util.regex.Pattern.compile("export-(\\d+)-.*").matcher(f.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    try {
+                        Files.deleteIfExists(f);
+                    } catch (IOException ignored) {
+                        // Another process may be sweeping too.
+                    }
+                }
+            });
+        } catch (IOException | RuntimeException ignored) {
+            // Sweeping is a courtesy; the new file does not depend on it.
         }
     }
 

@@ -15,14 +15,18 @@ class BuildSpec extends IntegrationSpec {
         new File(site, 'css').mkdirs()
         new File(site, 'index.html').text = '<h1>hoist</h1>\n'
         new File(site, 'css/site.css').text = 'h1 { color: teal; }\n'
+        def run = new File(site, 'run.sh')
+        run.text = '#!/bin/sh\necho hello\n'
+        run.setExecutable(true, false)
     }
 
     def "builds the same digest every time"() {
         given:
         def reg = registry()
 
-        when:
+        when: 'the second build sees the same files with other modification times'
         def first = hoist(['build', site.path, '--tag', 'demo/site:1.0', '--to', "${reg.host}/a".toString(), '--json'])
+        new File(site, 'index.html').lastModified = System.currentTimeMillis() - 86_400_000
         def second = hoist(['build', site.path, '--tag', 'demo/site:1.0', '--to', "${reg.host}/b".toString(), '--json'])
 
         then:
@@ -61,6 +65,14 @@ class BuildSpec extends IntegrationSpec {
         config.config.Labels.team == 'web'
         config.config.ExposedPorts.containsKey('8080/tcp')
         config.config.User == '1000'
+
+        and: 'an executable stays executable'
+        def layerTar = new File(tmp, 'readback-layer')
+        def readback = new JsonSlurper().parse(new File(tmp, 'readback/index.json'))
+        def manifestFile = new File(tmp, "readback/blobs/sha256/${Images.hex(readback.manifests[0].digest)}")
+        def layerDigest = new JsonSlurper().parse(manifestFile).layers[0].digest
+        Proc.ok(['tar', '-tvzf', new File(tmp, "readback/blobs/sha256/${Images.hex(layerDigest)}").path]).readLines()
+                .find { it.endsWith('app/run.sh') }.startsWith('-rwxr-xr-x')
 
         and: 'the layout is one skopeo reads'
         Images.skopeoDigest("oci:${layout.path}:demo/site:1.0") == reg.manifestDigest('team/demo/site', '1.0')

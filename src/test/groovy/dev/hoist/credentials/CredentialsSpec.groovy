@@ -163,6 +163,8 @@ printf '{"ServerURL":"%s","Username":"${user}","Secret":"${secret}"}' "\$server"
         then:
         without.exit == 1
         without.err.readLines().count { it.startsWith('hoist:') } == 1
+        without.err.contains('client certificate')
+        without.err.contains('--cert')
         with.exit == 0
         reg.hasTag('giteaadmin/app', '1.0')
     }

@@ -106,7 +106,9 @@ class DaemonSpec extends IntegrationSpec {
         when:
         def java = new File(System.getProperty('java.home'), 'bin/java').path
         def run = Proc.run([java, '-Xmx256m', '-cp', System.getProperty('java.class.path'), "-Dhoist.cache.dir=${tmp}/cache".toString(),
-                            'dev.hoist.cli.Main', 'push', 'docker-daemon:big/image:1', "${reg.host}/big:1".toString(), '-q'], dockerd.env())
+                            "-Dhoist.config.dir=${tmp}/config".toString(),
+                            'dev.hoist.cli.Main', 'push', 'docker-daemon:big/image:1', "${reg.host}/big:1".toString(), '-q'],
+                dockerd.env() + [DOCKER_CONFIG: "${tmp}/docker-config".toString()])
 
         then:
         run.exit == 0
