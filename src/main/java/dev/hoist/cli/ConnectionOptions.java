@@ -43,7 +43,7 @@ final class ConnectionOptions {
 
     RegistryOptions options(int retries, long chunkSize, int maxPerRegistry) {
         return new RegistryOptions(insecure, caCert, retries, chunkSize, Duration.ofSeconds(30), maxPerRegistry,
-                Dirs.config().resolve("certs.d"), cert, key);
+                Dirs.config().resolve("certs.d"), cert, key, Dirs.cache().resolve("uploads"));
     }
 
     /** Credentials from the flags, or null when none were given (the chain looks elsewhere). */

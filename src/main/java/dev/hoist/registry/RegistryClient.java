@@ -36,6 +36,10 @@ public final class RegistryClient {
     private static final Duration SMALL_REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final long MAX_FIRST_CHUNK = 16L << 20;
     private static final long MIN_CHUNK = 256L << 10;
+    /** Blobs this large go up in chunks, each recorded, so an interrupted push resumes instead of starting over. */
+    private static final long RESUMABLE_MIN = 64L << 20;
+    private static final long RESUMABLE_CHUNK = 16L << 20;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RegistryClient.class);
     private static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
             MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
 
@@ -50,6 +54,7 @@ public final class RegistryClient {
     private volatile boolean pinged;
     /** PATCH chunk size in use: the option's, or smaller once the registry refused a body as too large (413). */
     private volatile long chunkSize;
+    private final UploadSessions sessions;
 
     public RegistryClient(String host, Credentials credentials, RegistryOptions options, Retry.Listener retryListener) {
         this.host = host;
@@ -61,6 +66,7 @@ public final class RegistryClient {
         this.retryListener = retryListener;
         this.inFlight = new Semaphore(Math.max(1, options.maxPerRegistry()), true);
         this.chunkSize = options.chunkSize();
+        this.sessions = new UploadSessions(options.sessionsDir());
     }
 
     public String host() {
@@ -153,19 +159,29 @@ public final class RegistryClient {
             if (mountFrom != null) {
                 start += "?mount=" + blob.digest() + "&from=" + encode(mountFrom);
             }
-            var r = exchange("POST", uri(start), scopes, null, Map.of());
-            if (r.statusCode() == 201 && mountFrom != null) {
-                return new UploadResult(blob.descriptor(), UploadResult.How.MOUNTED, 0, 0);
+            boolean chunked = blob.size() > 0 && (chunkSize > 0 || blob.size() >= RESUMABLE_MIN);
+            var key = "blob:" + blob.digest();
+            var resumed = chunked ? resume(repository, key, scopes) : null;
+            HttpResponse<byte[]> r = null;
+            if (resumed == null) {
+                r = exchange("POST", uri(start), scopes, null, Map.of());
+                if (r.statusCode() == 201 && mountFrom != null) {
+                    return new UploadResult(blob.descriptor(), UploadResult.How.MOUNTED, 0, 0);
+                }
             }
-            var session = session(what, r);
+            var session = resumed != null ? resumed.location() : session(what, r);
             long sent;
             URI finish;
-            if (chunkSize > 0 && blob.size() > 0) {
+            if (chunked) {
+                long from = resumed != null ? resumed.offset() : 0;
                 try (var in = new CountingInputStream(blob.open(), listener, false)) {
-                    finish = patchChunks(what, session, scopes, in, chunkSize(r));
-                    sent = in.count();
+                    finish = patchChunks(what, session, from, scopes, in, chunkSize(r), repository, key);
+                    sent = in.count() - from;
                 }
                 r = exchange("PUT", withDigest(finish, blob.digest()), scopes, null, Map.of());
+                if (r.statusCode() == 201 || r.statusCode() == 204) {
+                    sessions.forget(host, repository, key);
+                }
             } else {
                 var counter = new AtomicReference<CountingInputStream>();
                 var body = new StreamBody(() -> {
@@ -225,8 +241,15 @@ public final class RegistryClient {
         var what = host + "/" + repository + ": layer " + layer.diffId();
         return retry.run(what, retryListener, () -> {
             var scopes = push(repository);
-            var r = exchange("POST", uri("/v2/" + repository + "/blobs/uploads/"), scopes, null, Map.of());
-            var session = session(what, r);
+            boolean chunked = chunkSize > 0 || layer.size() >= RESUMABLE_MIN;
+            var key = layer.diffId() == null ? null : "layer:" + layer.diffId() + ":" + GzipInputStream.SCHEME;
+            var resumed = chunked && key != null ? resume(repository, key, scopes) : null;
+            HttpResponse<byte[]> r = null;
+            if (resumed == null) {
+                r = exchange("POST", uri("/v2/" + repository + "/blobs/uploads/"), scopes, null, Map.of());
+            }
+            var session = resumed != null ? resumed.location() : session(what, r);
+            long from = resumed != null ? resumed.offset() : 0;
             var counter = new AtomicReference<CountingInputStream>();
             var reader = new AtomicReference<CountingInputStream>();
             StreamBody.Opener open = () -> {
@@ -238,9 +261,9 @@ public final class RegistryClient {
                 return c;
             };
             URI finish;
-            if (chunkSize > 0) {
+            if (chunked) {
                 try (var in = open.open()) {
-                    finish = patchChunks(what, session, scopes, in, chunkSize(r));
+                    finish = patchChunks(what, session, from, scopes, in, chunkSize(r), repository, key);
                 }
             } else {
                 r = exchange("PATCH", session, scopes, new StreamBody(open, -1),
@@ -252,8 +275,11 @@ public final class RegistryClient {
             var digest = c.digest();
             r = exchange("PUT", withDigest(finish, digest), scopes, null, Map.of());
             expect(what, r, 201, 204);
+            if (key != null) {
+                sessions.forget(host, repository, key);
+            }
             return new UploadResult(new Descriptor(layer.mediaType(), digest, c.count()), UploadResult.How.UPLOADED,
-                    reader.get().count(), c.count());
+                    reader.get().count(), c.count() - from);
         });
     }
 
@@ -273,9 +299,22 @@ public final class RegistryClient {
         });
     }
 
-    private URI patchChunks(String what, URI session, List<String> scopes, InputStream in, long chunk) throws IOException {
+    /**
+     * Sends a stream in PATCH chunks with Content-Range, starting at {@code from} (the bytes before
+     * it are read, so digests and checks still see them, but not sent), and records the session
+     * after each chunk so a later run can resume it.
+     */
+    private URI patchChunks(String what, URI session, long from, List<String> scopes, InputStream in, long chunk,
+                            String repository, String key) throws IOException {
+        for (long left = from; left > 0; ) {
+            long skipped = in.readNBytes(new byte[(int) Math.min(left, 1 << 16)], 0, (int) Math.min(left, 1 << 16));
+            if (skipped <= 0) {
+                throw new IOException("the source is shorter than the part already uploaded");
+            }
+            left -= skipped;
+        }
         var buffer = new byte[(int) chunk];
-        long offset = 0;
+        long offset = from;
         var location = session;
         while (true) {
             int n = in.readNBytes(buffer, 0, buffer.length);
@@ -288,6 +327,9 @@ public final class RegistryClient {
             expect(what, r, 202, 204);
             location = location(what, r, location);
             offset += n;
+            if (key != null) {
+                sessions.save(host, repository, key, location, offset);
+            }
             if (n < buffer.length) {
                 // Reach the end so a verifying stream checks the digest before the final PUT.
                 if (in.read() >= 0) {
@@ -300,8 +342,30 @@ public final class RegistryClient {
     }
 
     private long chunkSize(HttpResponse<?> startResponse) {
-        long min = startResponse.headers().firstValue("OCI-Chunk-Min-Length").map(Long::parseLong).orElse(0L);
-        return Math.min(Math.max(chunkSize, min), Integer.MAX_VALUE - 64);
+        long min = startResponse == null ? 0
+                : startResponse.headers().firstValue("OCI-Chunk-Min-Length").map(Long::parseLong).orElse(0L);
+        long wanted = chunkSize > 0 ? chunkSize : RESUMABLE_CHUNK;
+        return Math.min(Math.max(wanted, min), Integer.MAX_VALUE - 64);
+    }
+
+    /**
+     * A session an earlier run left, if the registry still has it: where to go on and how many
+     * bytes it holds ({@code GET} on the upload URL answers with a Range). Null to start afresh.
+     */
+    private UploadSessions.Session resume(String repository, String key, List<String> scopes) throws IOException {
+        var saved = sessions.find(host, repository, key);
+        if (saved.isEmpty()) {
+            return null;
+        }
+        var r = exchange("GET", saved.get().location(), scopes, null, Map.of());
+        var range = r.headers().firstValue("Range");
+        if ((r.statusCode() == 204 || r.statusCode() == 200) && range.isPresent() && range.get().matches("(bytes=)?0-\\d+")) {
+            long held = Long.parseLong(range.get().substring(range.get().indexOf('-') + 1)) + 1;
+            log.debug("{}/{}: resuming an upload at byte {}", host, repository, held);
+            return new UploadSessions.Session(location(host, r, saved.get().location()), held);
+        }
+        sessions.forget(host, repository, key);
+        return null;
     }
 
     private URI session(String what, HttpResponse<byte[]> r) {

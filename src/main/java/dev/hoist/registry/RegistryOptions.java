@@ -19,9 +19,10 @@ import java.util.List;
  *                 {@code client.cert} and {@code client.key}; or null
  * @param clientCert a client certificate (PEM) for mutual TLS with every registry, or null
  * @param clientKey its private key (PEM, PKCS#8 or PKCS#1 RSA), or null
+ * @param sessionsDir where upload sessions of large blobs are recorded so a later run resumes them; or null
  */
 public record RegistryOptions(boolean insecure, Path caCert, int retries, long chunkSize, Duration connectTimeout,
-                              int maxPerRegistry, Path certsDir, Path clientCert, Path clientKey) {
+                              int maxPerRegistry, Path certsDir, Path clientCert, Path clientKey, Path sessionsDir) {
 
     /** localhost and 127.0.0.0/8, which may be reached over plain HTTP as docker does. */
     public static boolean isLoopback(String host) {
@@ -29,7 +30,7 @@ public record RegistryOptions(boolean insecure, Path caCert, int retries, long c
     }
 
     public static RegistryOptions defaults() {
-        return new RegistryOptions(false, null, 5, 0, Duration.ofSeconds(30), 8, null, null, null);
+        return new RegistryOptions(false, null, 5, 0, Duration.ofSeconds(30), 8, null, null, null, null);
     }
 
     /** Checks what can be checked before any connection: the CA, certificate and key files read. */
