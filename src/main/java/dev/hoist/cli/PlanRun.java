@@ -31,7 +31,8 @@ record PlanRun(Main.Io io, boolean progress, boolean quiet, String json) {
         // credentials file stops the push with one line, not one per image.
         plan.items().stream().map(i -> i.target().registry()).filter(r -> !r.startsWith("oci:")).distinct()
                 .forEach(credentials::lookup);
-        var engine = new PushEngine(new Registries(credentials, options), new BlobInfoCache(Dirs.cache()));
+        var registries = new Registries(credentials, options);
+        var engine = new PushEngine(registries, new BlobInfoCache(Dirs.cache()));
         var listeners = new ArrayList<PushListener>();
         if (progress && !quiet) {
             listeners.add(io.terminal() ? new LiveProgress(io.err()) : new PlainProgress(io.err()));
@@ -52,6 +53,7 @@ record PlanRun(Main.Io io, boolean progress, boolean quiet, String json) {
             result = engine.run(plan, listeners, cancel);
             report(result);
         } finally {
+            registries.close();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** One {@link RegistryClient} per registry host for a run, with the run's credentials and TLS settings. */
-public final class Registries {
+public final class Registries implements AutoCloseable {
 
     private final CredentialStore credentials;
     private final RegistryOptions options;
@@ -37,6 +37,13 @@ public final class Registries {
             return new LayoutDestination(dir, target.repository());
         }
         return new RegistryDestination(client(target.registry()), target.repository());
+    }
+
+    /** Closes every client: their threads end, so a long-lived process (the shell) does not gather them. */
+    @Override
+    public void close() {
+        clients.values().forEach(RegistryClient::close);
+        clients.clear();
     }
 
     public RegistryClient client(String host) {

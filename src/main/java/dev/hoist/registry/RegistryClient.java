@@ -73,6 +73,11 @@ public final class RegistryClient {
         return host;
     }
 
+    /** Ends this client's threads once its requests are done. */
+    public void close() {
+        transport.close();
+    }
+
     /** Checks the registry answers and learns how it wants to be authenticated. */
     public void ping() {
         retry.run(host, retryListener, () -> {

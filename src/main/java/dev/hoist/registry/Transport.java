@@ -30,22 +30,24 @@ final class Transport {
 
     private final String host;
     private final HttpClient client;
+    private final java.util.concurrent.ExecutorService executor;
     private final boolean plainHttpAllowed;
     private volatile URI base;
 
     Transport(String host, RegistryOptions options) {
         this.host = host;
         this.plainHttpAllowed = options.insecure() || isLoopback(host);
+        this.executor = Executors.newCachedThreadPool(r -> {
+            var t = new Thread(r, "hoist-http-" + host);
+            t.setDaemon(true);
+            return t;
+        });
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(options.connectTimeout())
                 .sslContext(Tls.context(options.tlsFor(host), options.insecure()))
-                .executor(Executors.newCachedThreadPool(r -> {
-                    var t = new Thread(r, "hoist-http-" + host);
-                    t.setDaemon(true);
-                    return t;
-                }))
+                .executor(executor)
                 .build();
     }
 
@@ -57,6 +59,11 @@ final class Transport {
 
     String host() {
         return host;
+    }
+
+    /** Lets the client's threads end; its connections close when it is collected (Java 17 has no close()). */
+    void close() {
+        executor.shutdown();
     }
 
     URI base() {
