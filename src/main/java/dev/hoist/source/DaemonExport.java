@@ -278,9 +278,7 @@ final class DaemonExport implements Staging {
 
                 @Override
                 public int read() throws IOException {
-                    var one = new byte[1];
-                    int n = read(one, 0, 1);
-                    return n < 0 ? -1 : one[0] & 0xff;
+                    return dev.hoist.image.Streams.readOne(this);
                 }
 
                 @Override

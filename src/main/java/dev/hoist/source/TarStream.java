@@ -95,9 +95,7 @@ final class TarStream {
         return new InputStream() {
             @Override
             public int read() throws IOException {
-                var one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
+                return dev.hoist.image.Streams.readOne(this);
             }
 
             @Override
