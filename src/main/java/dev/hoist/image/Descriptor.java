@@ -1,6 +1,5 @@
 package dev.hoist.image;
 
-import java.util.List;
 import java.util.Map;
 
 /** An OCI content descriptor: what a manifest or index says about one blob or child manifest. */
@@ -19,9 +18,5 @@ public record Descriptor(String mediaType, Digest digest, long size, Platform pl
 
     public String refName() {
         return annotations.get(REF_NAME);
-    }
-
-    static List<Descriptor> none() {
-        return List.of();
     }
 }

@@ -38,8 +38,4 @@ public record Manifest(byte[] raw, String mediaType, Digest digest, Descriptor c
     public Descriptor descriptor() {
         return new Descriptor(mediaType, digest, raw.length);
     }
-
-    public long totalSize() {
-        return config.size() + layers.stream().mapToLong(Descriptor::size).sum();
-    }
 }

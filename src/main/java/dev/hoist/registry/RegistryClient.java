@@ -132,22 +132,6 @@ public final class RegistryClient {
         });
     }
 
-    /** The manifest bytes and media type under a reference. */
-    public Optional<Map.Entry<String, byte[]>> getManifest(String repository, String reference) {
-        var what = host + "/" + repository + ":" + reference;
-        return retry.run(what, retryListener, () -> {
-            var r = exchange("GET", uri("/v2/" + repository + "/manifests/" + reference), pull(repository), null,
-                    Map.of("Accept", MANIFEST_ACCEPT));
-            if (r.statusCode() == 404) {
-                return Optional.empty();
-            }
-            if (r.statusCode() != 200) {
-                throw failure(what, r);
-            }
-            return Optional.of(Map.entry(r.headers().firstValue("Content-Type").orElse(""), r.body()));
-        });
-    }
-
     /**
      * Puts a blob whose digest is known: mounted from {@code mountFrom} when given and the registry
      * agrees, otherwise uploaded (monolithic, or in chunks when a chunk size is set).
