@@ -92,17 +92,11 @@ final class BuildCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
 
-    @Option(names = "--json", paramLabel = "FILE", arity = "0..1", fallbackValue = "-", preprocessor = JsonReport.OptionalFile.class,
-            description = "With --to or a registry tag: the push's JSON report, to FILE or stdout.")
-    String json;
+    @Mixin
+    ReportOptions report = new ReportOptions();
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress.")
-    boolean quiet;
-
-    @Option(names = {"-v", "--verbose"}, description = "Debug logs (secrets redacted) and stack traces.")
-    void verbose(boolean on) {
-        Verbosity.set(on);
-    }
+    @Mixin
+    VerboseOption verbose = new VerboseOption();
 
     private final Main.Io io;
 
@@ -184,7 +178,7 @@ final class BuildCommand implements Callable<Integer> {
         } catch (dev.hoist.engine.PlanException e) {
             throw Problems.report(io, e.problems(), e.kind());
         }
-        return new PlanRun(io, true, quiet, json).execute(plan, credentials, connection.options(5, 0, 8));
+        return new PlanRun(io, true, report.quiet, report.json).execute(plan, credentials, connection.options(5, 0, 8));
     }
 
     private static boolean isHost(String first) {

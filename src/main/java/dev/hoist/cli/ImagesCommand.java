@@ -37,6 +37,9 @@ final class ImagesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Mixin
+    VerboseOption verbose = new VerboseOption();
+
     private final Main.Io io;
 
     ImagesCommand(Main.Io io) {

@@ -32,10 +32,8 @@ final class LoginCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
 
-    @Option(names = {"-v", "--verbose"}, description = "Debug logs (secrets redacted) and stack traces.")
-    void verbose(boolean on) {
-        Verbosity.set(on);
-    }
+    @Mixin
+    VerboseOption verbose = new VerboseOption();
 
     private final Main.Io io;
 

@@ -3,18 +3,10 @@ package dev.hoist.cli;
 import dev.hoist.Dirs;
 import dev.hoist.HoistException;
 import dev.hoist.credentials.CredentialChain;
-import dev.hoist.credentials.Credentials;
-import dev.hoist.engine.BlobInfoCache;
-import dev.hoist.engine.CancelToken;
 import dev.hoist.engine.Mapping;
 import dev.hoist.engine.PlanBuilder;
 import dev.hoist.engine.PlanException;
-import dev.hoist.engine.PushEngine;
-import dev.hoist.engine.PushListener;
 import dev.hoist.engine.PushPlan;
-import dev.hoist.engine.PushResult;
-import dev.hoist.engine.Registries;
-import dev.hoist.image.ImageRef;
 import dev.hoist.registry.RegistryOptions;
 import dev.hoist.source.Spool;
 import picocli.CommandLine.Command;
@@ -23,14 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code hoist push}: pushes images from archives and layouts to registries or an OCI layout. */
 @Command(name = "push", mixinStandardHelpOptions = true, sortOptions = false,
@@ -103,17 +90,11 @@ final class PushCommand implements Callable<Integer> {
             description = "Show progress on stderr: live on a terminal, a line per event elsewhere (default: on).")
     boolean progress;
 
-    @Option(names = "--json", paramLabel = "FILE", arity = "0..1", fallbackValue = "-", preprocessor = JsonReport.OptionalFile.class,
-            description = "Write a JSON report to FILE (a name ending in .json, or --json=FILE), or to stdout with no FILE or '-'.")
-    String json;
+    @Mixin
+    ReportOptions report = new ReportOptions();
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress: only the summary, errors and the pushed references.")
-    boolean quiet;
-
-    @Option(names = {"-v", "--verbose"}, description = "Debug logs (secrets redacted) and stack traces.")
-    void verbose(boolean on) {
-        Verbosity.set(on);
-    }
+    @Mixin
+    VerboseOption verbose = new VerboseOption();
 
     private static final long MAX_CHUNK = 256L * 1024 * 1024;
 
@@ -137,7 +118,7 @@ final class PushCommand implements Callable<Integer> {
         var plan = plan();
         var chain = CredentialChain.standard(credentials, io.env(), Dirs.config())
                 .forRegistries(plan.items().stream().map(i -> i.target().registry()).distinct().toList());
-        return new PlanRun(io, progress, quiet, json).execute(plan, chain, registryOptions());
+        return new PlanRun(io, progress, report.quiet, report.json).execute(plan, chain, registryOptions());
     }
 
     private RegistryOptions registryOptions() {

@@ -88,16 +88,19 @@ public interface ImageFilter {
         int eq = spec.indexOf('=');
         var key = eq < 0 ? spec : spec.substring(0, eq);
         var value = eq < 0 ? null : spec.substring(eq + 1);
-        return image -> configs(image.artifact()).stream().anyMatch(c ->
+        var cache = new ConcurrentHashMap<String, ImageConfig>();
+        return image -> configs(image.artifact(), cache).stream().anyMatch(c ->
                 c.labels().containsKey(key) && (value == null || value.equals(c.labels().get(key))));
     }
 
     static ImageFilter createdBefore(Instant when) {
-        return image -> configs(image.artifact()).stream().anyMatch(c -> c.created() != null && c.created().isBefore(when));
+        var cache = new ConcurrentHashMap<String, ImageConfig>();
+        return image -> configs(image.artifact(), cache).stream().anyMatch(c -> c.created() != null && c.created().isBefore(when));
     }
 
     static ImageFilter createdAfter(Instant when) {
-        return image -> configs(image.artifact()).stream().anyMatch(c -> c.created() != null && c.created().isAfter(when));
+        var cache = new ConcurrentHashMap<String, ImageConfig>();
+        return image -> configs(image.artifact(), cache).stream().anyMatch(c -> c.created() != null && c.created().isAfter(when));
     }
 
     /** What an image (or all of an index's images) holds at its source. */
@@ -108,22 +111,15 @@ public interface ImageFilter {
         return ((Image) artifact).size();
     }
 
-    private static List<ImageConfig> configs(Artifact artifact) {
+    /** The configs of an image or index, each read once per filter (an image has several tags). */
+    private static List<ImageConfig> configs(Artifact artifact, Map<String, ImageConfig> cache) {
         var out = new ArrayList<ImageConfig>();
         if (artifact instanceof ImageIndex index) {
-            index.children().forEach(c -> out.addAll(configs(c)));
+            index.children().forEach(c -> out.addAll(configs(c, cache)));
         } else {
             var image = (Image) artifact;
-            out.add(ConfigCache.CONFIGS.computeIfAbsent(image.id().toString(), k -> image.metadata()));
+            out.add(cache.computeIfAbsent(image.id().toString(), k -> image.metadata()));
         }
         return out;
-    }
-
-    /** Configs read once per run of filters, keyed by digest. */
-    final class ConfigCache {
-        static final Map<String, ImageConfig> CONFIGS = new ConcurrentHashMap<>();
-
-        private ConfigCache() {
-        }
     }
 }

@@ -321,7 +321,7 @@ public final class PlanBuilder {
                     throw new HoistException("--rename and --strip-prefix name images in a namespace (--to HOST/NAMESPACE); "
                             + exact + " already names the repository", HoistException.Kind.USAGE);
                 }
-                var items = new ArrayList<>(Planner.toTarget(images, exact, null));
+                var items = new ArrayList<>(Planner.toTarget(images, exact));
                 for (var extra : mapping.extraTags()) {
                     for (var item : List.copyOf(items)) {
                         items.add(new PushItem(item.source(), item.artifact(), item.target().withTag(extra)));

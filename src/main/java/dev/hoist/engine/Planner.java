@@ -10,7 +10,6 @@ import dev.hoist.image.Platform;
 import dev.hoist.source.SourceImage;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -23,39 +22,18 @@ public final class Planner {
     /**
      * Maps images to one target repository. A target with a tag takes exactly one image; without
      * one, each image keeps the tag it has in its source ({@code latest} when it has none).
+     * Images that land on the same reference are sorted out by {@link PlanBuilder}.
      */
-    public static List<PushItem> toTarget(List<SourceImage> images, ImageRef target, Platform platform) {
-        var selected = new ArrayList<SourceImage>();
-        for (var image : images) {
-            selected.add(platform == null ? image
-                    : new SourceImage(image.origin(), image.repository(), image.tag(), select(image.artifact(), platform)));
-        }
-        var items = new LinkedHashMap<String, PushItem>();
+    static List<PushItem> toTarget(List<SourceImage> images, ImageRef target) {
         boolean explicit = target.tag() != null || target.digest() != null;
-        if (explicit && distinctArtifacts(selected) > 1) {
-            throw new HoistException("the source holds " + selected.size() + " images ("
-                    + selected.stream().map(SourceImage::displayName).collect(Collectors.joining(", "))
+        if (explicit && distinctArtifacts(images) > 1) {
+            throw new HoistException("the source holds " + images.size() + " images ("
+                    + images.stream().map(SourceImage::displayName).collect(Collectors.joining(", "))
                     + "); name one in the source, or give the target no tag so each keeps its own",
                     HoistException.Kind.USAGE);
         }
-        for (var image : selected) {
-            ImageRef ref;
-            if (explicit) {
-                ref = target;
-            } else {
-                ref = target.withTag(image.tag() != null ? image.tag() : "latest");
-            }
-            var previous = items.get(ref.toString());
-            if (previous != null) {
-                if (previous.artifact() != image.artifact()) {
-                    throw new HoistException("two different images would both be pushed as " + ref
-                            + " (" + previous.source() + " and " + image.displayName() + ")", HoistException.Kind.USAGE);
-                }
-                continue;
-            }
-            items.put(ref.toString(), new PushItem(describe(image), image.artifact(), ref));
-        }
-        return List.copyOf(items.values());
+        return images.stream().map(image -> new PushItem(describe(image), image.artifact(),
+                explicit ? target : target.withTag(image.tag() != null ? image.tag() : "latest"))).toList();
     }
 
     /** {@code app.tar[demo/app:1.0]}, or just the source when it already names the image. */
