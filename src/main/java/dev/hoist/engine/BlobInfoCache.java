@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * Remembers what an uncompressed layer became when hoist compressed it: diff ID to compressed
- * digest and size, one small file per layer under {@code ~/.cache/hoist/blob-info/gzip-LEVEL/}.
+ * digest and size, one small file per layer under {@code ~/.cache/hoist/blob-info/SCHEME/}.
  * A hit is only a hint: the engine checks the registry has the blob (HEAD) before skipping.
  */
 public final class BlobInfoCache {

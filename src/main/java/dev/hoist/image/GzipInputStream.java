@@ -2,36 +2,72 @@ package dev.hoist.image;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * Reads an uncompressed stream and yields its gzip form. The output is deterministic: a fixed
- * header (no name, mtime 0, OS "unknown"), one deflate level, and so the same input always gives
- * the same bytes and digest on a given zlib.
+ * Reads an uncompressed stream and yields its gzip form, compressed on all cores.
+ *
+ * <p>The input is cut into {@value #BLOCK}-byte blocks, each deflated on its own (pigz style) with
+ * the previous 32 KiB of input as its dictionary and ended with a sync flush, so the blocks
+ * concatenate into one valid deflate stream; an empty final block ends it. Blocks are compressed by
+ * one pool of threads shared by every stream of the process, a few blocks ahead of the reader.
+ *
+ * <p>A block whose samples do not compress (random or already compressed data) is written stored:
+ * deflating it would cost most of the time and gain nothing. Every choice depends only on the input,
+ * so the output is deterministic: a fixed header (no name, mtime 0, OS "unknown"), level
+ * {@value #LEVEL}, and the same bytes and digest for the same input on a given zlib, whatever the
+ * number of cores.
  */
 public final class GzipInputStream extends InputStream {
 
-    /** Part of every cached compressed digest's key: change it and old cache entries stop matching. */
-    public static final int LEVEL = 6;
-    public static final String SCHEME = "gzip-" + LEVEL;
+    /**
+     * The deflate level. 1 because pushing is bound by compression on small machines: measured on
+     * this project's 2-core CI machine, zlib level 1 deflates text 6x faster than level 6 for output
+     * ~35% larger (crane compresses at level 1 too).
+     */
+    public static final int LEVEL = 1;
+    static final int BLOCK = 128 * 1024;
+    private static final int DICTIONARY = 32 * 1024;
+    private static final int SAMPLE = 4 * 1024;
+
+    /** Part of every cached compressed digest's key: change the format and old cache entries stop matching. */
+    public static final String SCHEME = "gzip-" + LEVEL + "-b" + (BLOCK / 1024) + "s";
 
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+    private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static final int AHEAD = 2 * THREADS + 2;
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
+        var t = new Thread(r, "hoist-gzip-" + Counter.NEXT.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static final class Counter {
+        static final AtomicInteger NEXT = new AtomicInteger();
+    }
 
     private final InputStream in;
-    private final Deflater deflater = new Deflater(LEVEL, true);
     private final CRC32 crc = new CRC32();
-    private final byte[] input = new byte[64 * 1024];
-    private final byte[] pending = new byte[64 * 1024];
-    private int pendingPos;
-    private int pendingLen;
+    private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+    private byte[] previous;
     private long inputCount;
-    private int stage; // 0 header, 1 body, 2 trailer, 3 done
+    private boolean inputDone;
+    private boolean trailerWritten;
+    private byte[] current = HEADER;
+    private int currentPos;
+    private boolean closed;
 
     public GzipInputStream(InputStream in) {
         this.in = in;
-        System.arraycopy(HEADER, 0, pending, 0, HEADER.length);
-        pendingLen = HEADER.length;
     }
 
     @Override
@@ -41,66 +77,160 @@ public final class GzipInputStream extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
         if (len == 0) {
             return 0;
         }
-        while (pendingPos == pendingLen) {
-            if (!fill()) {
+        while (currentPos == current.length) {
+            if (!next()) {
                 return -1;
             }
         }
-        int n = Math.min(len, pendingLen - pendingPos);
-        System.arraycopy(pending, pendingPos, b, off, n);
-        pendingPos += n;
+        int n = Math.min(len, current.length - currentPos);
+        System.arraycopy(current, currentPos, b, off, n);
+        currentPos += n;
         return n;
     }
 
-    private boolean fill() throws IOException {
-        pendingPos = 0;
-        pendingLen = 0;
-        switch (stage) {
-            case 0 -> stage = 1;
-            case 1 -> {
-                while (pendingLen == 0) {
-                    if (deflater.needsInput() && !deflater.finished()) {
-                        int n = in.read(input);
-                        if (n < 0) {
-                            deflater.finish();
-                        } else {
-                            crc.update(input, 0, n);
-                            inputCount += n;
-                            deflater.setInput(input, 0, n);
-                        }
-                    }
-                    pendingLen = deflater.deflate(pending, 0, pending.length);
-                    if (pendingLen == 0 && deflater.finished()) {
-                        writeTrailer();
-                        stage = 3;
-                        return true;
-                    }
-                }
-            }
-            default -> {
-                return false;
-            }
+    /** Makes the next piece of output current; false at the end. */
+    private boolean next() throws IOException {
+        while (!inputDone && inFlight.size() < AHEAD) {
+            submitNextBlock();
         }
+        if (!inFlight.isEmpty()) {
+            current = await(inFlight.poll());
+        } else if (!trailerWritten) {
+            current = trailer();
+            trailerWritten = true;
+        } else {
+            return false;
+        }
+        currentPos = 0;
         return true;
     }
 
-    private void writeTrailer() {
+    private void submitNextBlock() throws IOException {
+        var block = in.readNBytes(BLOCK);
+        if (block.length < BLOCK) {
+            inputDone = true;
+        }
+        if (block.length == 0) {
+            return;
+        }
+        crc.update(block, 0, block.length);
+        inputCount += block.length;
+        var dictionary = previous == null ? null
+                : Arrays.copyOfRange(previous, Math.max(0, previous.length - DICTIONARY), previous.length);
+        previous = block;
+        inFlight.add(POOL.submit(() -> deflate(block, dictionary)));
+    }
+
+    private static byte[] await(Future<byte[]> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while compressing");
+        } catch (ExecutionException e) {
+            throw new IOException("compression failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** One block as raw deflate ending on a byte boundary (sync flush), not final. */
+    static byte[] deflate(byte[] block, byte[] dictionary) {
+        if (!compressible(block)) {
+            return stored(block);
+        }
+        var deflater = new Deflater(LEVEL, true);
+        try {
+            if (dictionary != null) {
+                deflater.setDictionary(dictionary);
+            }
+            deflater.setInput(block);
+            var out = run(deflater, block.length + 64);
+            return out.length > block.length + 5 * (block.length / 65_535 + 1) + 5 ? stored(block) : out;
+        } finally {
+            deflater.end();
+        }
+    }
+
+    /**
+     * Whether deflating the block is worth it: some of three samples (start, middle, end) shrinks
+     * by more than 2% at the chosen level.
+     */
+    private static boolean compressible(byte[] block) {
+        if (block.length < 4 * SAMPLE) {
+            return true;
+        }
+        var deflater = new Deflater(LEVEL, true);
+        try {
+            var out = new byte[SAMPLE + 64];
+            for (int offset : new int[] {0, (block.length - SAMPLE) / 2, block.length - SAMPLE}) {
+                deflater.reset();
+                deflater.setInput(block, offset, SAMPLE);
+                deflater.finish();
+                int n = 0;
+                while (!deflater.finished()) {
+                    n += deflater.deflate(out, 0, out.length);
+                }
+                if (n < SAMPLE * 98 / 100) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static byte[] stored(byte[] block) {
+        var deflater = new Deflater(Deflater.NO_COMPRESSION, true);
+        try {
+            deflater.setInput(block);
+            return run(deflater, block.length + 5 * (block.length / 16_384 + 2) + 16);
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static byte[] run(Deflater deflater, int estimate) {
+        var out = new byte[estimate];
+        int len = 0;
+        while (true) {
+            int n = deflater.deflate(out, len, out.length - len, Deflater.SYNC_FLUSH);
+            len += n;
+            if (len < out.length) {
+                // A sync flush that did not fill the buffer has written everything.
+                return Arrays.copyOf(out, len);
+            }
+            out = Arrays.copyOf(out, out.length * 2);
+        }
+    }
+
+    /** An empty final deflate block, then the gzip trailer (CRC-32 and size, little-endian). */
+    private byte[] trailer() {
+        var out = new byte[2 + 8];
+        out[0] = 0x03; // BFINAL=1, fixed Huffman, end-of-block code: 0b0000011 0000000
+        out[1] = 0x00;
         long c = crc.getValue();
         long size = inputCount & 0xffffffffL;
         for (int i = 0; i < 4; i++) {
-            pending[pendingLen++] = (byte) (c >>> (8 * i));
+            out[2 + i] = (byte) (c >>> (8 * i));
+            out[6 + i] = (byte) (size >>> (8 * i));
         }
-        for (int i = 0; i < 4; i++) {
-            pending[pendingLen++] = (byte) (size >>> (8 * i));
-        }
+        return out;
     }
 
     @Override
     public void close() throws IOException {
-        deflater.end();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inFlight.forEach(f -> f.cancel(false));
+        inFlight.clear();
         in.close();
     }
 }

@@ -26,7 +26,36 @@ class GzipInputStreamSpec extends Specification {
         new GZIPInputStream(new ByteArrayInputStream(gzip(input))).bytes == input
 
         where:
-        size << [0, 1, 65_535, 65_536, 1_000_003]
+        size << [0, 1, 65_535, 65_536, 131_072, 131_073, 1_000_003, 3 * 131_072]
+    }
+
+    def "GNU gzip reads the stream too: blocks compressed apart join into one valid gzip member"() {
+        given:
+        def input = sample(2_000_000)
+        def file = File.createTempFile('hoist-gzip', '.gz')
+        file.deleteOnExit()
+        file.bytes = gzip(input)
+
+        when:
+        def p = new ProcessBuilder('gzip', '-dc', file.path).start()
+        def out = p.inputStream.bytes
+        p.waitFor()
+
+        then:
+        p.exitValue() == 0
+        out == input
+    }
+
+    def "stores what does not compress instead of spending the time on it, and still compresses text"() {
+        given:
+        def random = new byte[1_000_000]
+        new Random(7).nextBytes(random)
+        def text = ('layer text ' * 100_000).bytes
+
+        expect:
+        gzip(random).length < random.length * 1.01
+        gzip(text).length < text.length / 20
+        new GZIPInputStream(new ByteArrayInputStream(gzip(random))).bytes == random
     }
 
     def "is deterministic: same input, same bytes"() {

@@ -54,7 +54,7 @@ class ResumeSpec extends IntegrationSpec {
         def archive = new File(tmp, 'big.tar')
         img.dockerArchive(archive, [[tags: ['demo/big:1'], layers: [['resume-gone', 70_000_000]]]])
         def diffId = Images.sha256(img.layer('resume-gone', 70_000_000))
-        def key = "${reg.host}/big@layer:${diffId}:gzip-6".toString()
+        def key = "${reg.host}/big@layer:${diffId}:${dev.hoist.image.GzipInputStream.SCHEME}".toString()
         def uploads = new File(tmp, 'cache/uploads')
         uploads.mkdirs()
         new File(uploads, Images.hex(Images.sha256(key.getBytes('UTF-8'))) + '.json').text = JsonOutput.toJson([
