@@ -14,9 +14,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
- * Remembers what an uncompressed layer became when hoist compressed it: diff ID to compressed
- * digest and size, one small file per layer under {@code ~/.cache/hoist/blob-info/SCHEME/}.
- * A hit is only a hint: the engine checks the registry has the blob (HEAD) before skipping.
+ * Remembers what hoist's compression made: diff ID to compressed digest and size, one small file
+ * per layer under {@code ~/.cache/hoist/blob-info/SCHEME/}, and the digest of the manifest an
+ * image with compressed layers got, under {@code manifests/}, keyed by what decides that manifest
+ * (config, layers, format). Hits are only hints: the engine compares the target's manifest digest
+ * (HEAD) or checks a blob is there before it skips anything.
  */
 public final class BlobInfoCache {
 
@@ -45,18 +47,43 @@ public final class BlobInfoCache {
     }
 
     public void put(Digest diffId, Entry entry) {
+        if (dir != null) {
+            write(dir, diffId.algorithm() + "-" + diffId.hex(), entry.digest() + " " + entry.size());
+        }
+    }
+
+    /** The manifest digest an image built from {@code recipe} got last time, if any. */
+    public Optional<Digest> manifest(String recipe) {
         if (dir == null) {
-            return;
+            return Optional.empty();
         }
         try {
+            return Optional.of(Digest.parse(Files.readString(manifestFile(recipe), StandardCharsets.UTF_8).trim()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public void putManifest(String recipe, Digest digest) {
+        if (dir != null) {
+            var file = manifestFile(recipe);
+            write(file.getParent(), file.getFileName().toString(), digest.toString());
+        }
+    }
+
+    private Path manifestFile(String recipe) {
+        return dir.resolve("manifests").resolve(Digest.sha256(recipe.getBytes(StandardCharsets.UTF_8)).hex());
+    }
+
+    private static void write(Path dir, String name, String line) {
+        try {
             Files.createDirectories(dir);
-            var file = dir.resolve(diffId.algorithm() + "-" + diffId.hex());
             var tmp = Files.createTempFile(dir, ".entry", ".tmp");
-            Files.writeString(tmp, entry.digest() + " " + entry.size() + "\n", StandardCharsets.UTF_8);
+            Files.writeString(tmp, line + "\n", StandardCharsets.UTF_8);
             try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             log.debug("cannot write blob-info cache in {}: {}", dir, e.toString());

@@ -188,7 +188,8 @@ public final class PushEngine {
                 cancel.check();
                 var dest = registries.destination(item.target());
                 var reference = item.target().reference();
-                var known = knownDigest(item.artifact());
+                var recipe = recipe(item.artifact(), dest);
+                var known = knownDigest(item.artifact()).or(() -> recipe.flatMap(blobInfo::manifest));
                 if (known.isPresent()) {
                     var existing = dest.manifestDigest(reference);
                     if (existing.isPresent() && existing.get().equals(known.get())) {
@@ -199,6 +200,9 @@ public final class PushEngine {
                 }
                 var pending = start(dest, item.target(), item.artifact(), tally);
                 var pushed = finish(dest, item.target(), pending, reference);
+                if (pushed.digest != null && !plan.dryRun()) {
+                    recipe.ifPresent(r -> blobInfo.putManifest(r, pushed.digest));
+                }
                 var result = result(item, pushed, tally, start, null);
                 bus.publish(new PushEvent.ImageDone(result));
                 return result;
@@ -465,6 +469,23 @@ public final class PushEngine {
             return Optional.of(index.index().digest());
         }
         return ((Image) artifact).storedManifest().map(m -> m.digest());
+    }
+
+    /**
+     * What decides the manifest of an image whose layers hoist compresses: config, layers by source
+     * digest and media type, manifest format and compression scheme. Empty for stored manifests.
+     */
+    private static Optional<String> recipe(Artifact artifact, Destination dest) {
+        if (!(artifact instanceof Image image) || image.storedManifest().isPresent()
+                || image.layers().stream().noneMatch(l -> l instanceof CompressedLayer)) {
+            return Optional.empty();
+        }
+        var s = new StringBuilder("image ").append(image.id())
+                .append(dest instanceof LayoutDestination ? " oci" : " docker")
+                .append(' ').append(GzipInputStream.SCHEME);
+        image.layers().forEach(l -> s.append(' ').append(sourceDigest(l)).append(' ')
+                .append(l instanceof CompressedLayer c ? c.mediaType() : ((Blob) l).descriptor().mediaType()));
+        return Optional.of(s.toString());
     }
 
     private static String mediaType(Artifact artifact) {

@@ -64,6 +64,24 @@ class DaemonSpec extends IntegrationSpec {
         !new File(tmp, 'cache/spool').exists() || new File(tmp, 'cache/spool').list().length == 0
     }
 
+    def "a re-push of unchanged daemon images is up to date without exporting them"() {
+        given:
+        loadImages()
+        def reg = registry()
+        def args = ['push', '--from-daemon', 'demo/*', '--to', "${reg.host}/ns".toString()]
+        assert hoist(args + ['-q'], dockerd.env()).exit == 0
+        def putsBefore = reg.countRequests('PUT', '/')
+
+        when:
+        def run = hoist(args + ['--json'], dockerd.env())
+
+        then:
+        run.exit == 0
+        run.json.totals.upToDate == 2
+        run.json.totals.bytesRead == 0
+        reg.countRequests('PUT', '/') == putsBefore
+    }
+
     def "pushes one image named docker-daemon:REPO:TAG to an exact target"() {
         given:
         def ids = loadImages()

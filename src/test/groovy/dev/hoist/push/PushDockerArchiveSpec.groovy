@@ -81,7 +81,7 @@ class PushDockerArchiveSpec extends IntegrationSpec {
         reg.countRequests('POST', '/v2/demo/app/blobs/uploads/') == 5
     }
 
-    def "a re-push uploads no blob and reports the image up to date"() {
+    def "a re-push compresses nothing: the manifest it would make is known, and one HEAD finds it"() {
         given:
         def reg = registry()
         def archive = new File(tmp, 'app.tar')
@@ -89,6 +89,7 @@ class PushDockerArchiveSpec extends IntegrationSpec {
         def target = "${reg.host}/demo/app:1.0".toString()
         assert hoist(['push', archive.path, target, '-q']).exit == 0
         def postsBefore = reg.countRequests('POST', '/blobs/uploads/')
+        def blobHeadsBefore = reg.countRequests('HEAD', '/blobs/')
 
         when:
         def run = hoist(['push', archive.path, target, '--json'])
@@ -98,7 +99,31 @@ class PushDockerArchiveSpec extends IntegrationSpec {
         run.json.images[0].status == 'up-to-date'
         run.json.totals.blobs.uploaded == 0
         run.json.totals.bytesSent == 0
+        run.json.totals.bytesRead == 0
         reg.countRequests('POST', '/blobs/uploads/') == postsBefore
+        reg.countRequests('HEAD', '/blobs/') == blobHeadsBefore
+    }
+
+    def "a re-push whose tag moved elsewhere pushes the image again"() {
+        given:
+        def reg = registry()
+        def archive = new File(tmp, 'app.tar')
+        def other = new File(tmp, 'other.tar')
+        images().dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['base', 300_000], ['app', 80_000]]]])
+        images().dockerArchive(other, [[tags: ['demo/app:1.0'], layers: [['other', 50_000]]]])
+        def target = "${reg.host}/demo/app:1.0".toString()
+        assert hoist(['push', archive.path, target, '-q']).exit == 0
+        def first = reg.manifestDigest('demo/app', '1.0')
+        assert hoist(['push', other.path, target, '-q']).exit == 0
+
+        when:
+        def run = hoist(['push', archive.path, target, '--json'])
+
+        then:
+        run.exit == 0
+        run.json.images[0].status == 'pushed'
+        run.json.totals.blobs.uploaded == 0
+        reg.manifestDigest('demo/app', '1.0') == first
     }
 
     def "picks one image of a multi-image archive by REPO:TAG"() {
