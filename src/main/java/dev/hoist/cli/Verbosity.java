@@ -16,9 +16,12 @@ final class Verbosity {
     static void attach(java.io.PrintStream err) {
         var context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
         var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        var encoder = new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+        var layout = new LogSetup.Layout();
+        layout.setContext(context);
+        layout.start();
+        var encoder = new ch.qos.logback.core.encoder.LayoutWrappingEncoder<ch.qos.logback.classic.spi.ILoggingEvent>();
         encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
+        encoder.setLayout(layout);
         encoder.start();
         var appender = new ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
         appender.setContext(context);

@@ -35,6 +35,9 @@ public record RegistryOptions(boolean insecure, Path caCert, int retries, long c
 
     /** Checks what can be checked before any connection: the CA, certificate and key files read. */
     public void validate() {
+        if (caCert == null && clientCert == null && clientKey == null) {
+            return;
+        }
         Tls.context(insecure, caCert == null ? List.of() : List.of(caCert), clientCert, clientKey);
     }
 

@@ -41,6 +41,34 @@ final class Tls {
     private Tls() {
     }
 
+    /** For a client that only speaks plain HTTP: any certificate is refused, and the JDK trust store is not read. */
+    static SSLContext trustingNothing() {
+        try {
+            var context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[]{new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                        throws java.security.cert.CertificateException {
+                    throw new java.security.cert.CertificateException("plain HTTP client: no certificate is trusted");
+                }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                        throws java.security.cert.CertificateException {
+                    throw new java.security.cert.CertificateException("plain HTTP client: no certificate is trusted");
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static SSLContext context(Files files, boolean insecure) {
         return context(insecure, files.caCerts(), files.clientCert(), files.clientKey());
     }

@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 /**
  * One HTTP client per registry with its TLS settings. It finds out whether the registry speaks
  * HTTPS or (when allowed) plain HTTP, and logs requests at debug level without any secret.
+ * The TLS context (the JDK trust store, extra CAs, client keys) is built when HTTPS is first used:
+ * a plain-HTTP loopback registry never pays for it.
  */
 final class Transport {
 
@@ -29,24 +31,63 @@ final class Transport {
     private static final java.time.Duration LOOPBACK_TLS_PROBE = java.time.Duration.ofSeconds(2);
 
     private final String host;
-    private final HttpClient client;
+    private final RegistryOptions options;
     private final java.util.concurrent.ExecutorService executor;
     private final boolean plainHttpAllowed;
+    private final Tls.Files tlsFiles;
+    private volatile HttpClient plainClient;
+    private volatile HttpClient tlsClient;
     private volatile URI base;
 
     Transport(String host, RegistryOptions options) {
         this.host = host;
+        this.options = options;
         this.plainHttpAllowed = options.insecure() || isLoopback(host);
+        this.tlsFiles = options.tlsFor(host);
         this.executor = Executors.newCachedThreadPool(r -> {
             var t = new Thread(r, "hoist-http-" + host);
             t.setDaemon(true);
             return t;
         });
-        this.client = HttpClient.newBuilder()
+        if (!tlsFiles.caCerts().isEmpty() || tlsFiles.clientCert() != null || tlsFiles.clientKey() != null) {
+            // TLS material was given: a mistake in it is reported at once, not at the first request.
+            tlsClient();
+        }
+    }
+
+    private HttpClient tlsClient() {
+        var c = tlsClient;
+        if (c == null) {
+            synchronized (this) {
+                if (tlsClient == null) {
+                    tlsClient = build(Tls.context(tlsFiles, options.insecure()));
+                }
+                c = tlsClient;
+            }
+        }
+        return c;
+    }
+
+    /** For http:// only: a TLS context that trusts nothing, so the JDK's default one is not built. */
+    private HttpClient plainClient() {
+        var c = plainClient;
+        if (c == null) {
+            synchronized (this) {
+                if (plainClient == null) {
+                    plainClient = build(Tls.trustingNothing());
+                }
+                c = plainClient;
+            }
+        }
+        return c;
+    }
+
+    private HttpClient build(javax.net.ssl.SSLContext ssl) {
+        return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(options.connectTimeout())
-                .sslContext(Tls.context(options.tlsFor(host), options.insecure()))
+                .sslContext(ssl)
                 .executor(executor)
                 .build();
     }
@@ -72,9 +113,24 @@ final class Transport {
 
     /**
      * Pings {@code /v2/} over HTTPS and, where allowed, falls back to HTTP when the server does not
-     * speak TLS. Returns the ping's response, whose challenge tells how to authenticate.
+     * speak TLS. Returns the ping's response, whose challenge tells how to authenticate. A loopback
+     * registry is asked over plain HTTP first: one port speaks one of them, nothing leaves the
+     * machine, and a TLS handshake costs a plain one a quarter of a second of start-up.
      */
     HttpResponse<byte[]> ping() throws IOException {
+        if (isLoopback(host)) {
+            var http = URI.create("http://" + host + "/");
+            try {
+                var response = send(HttpRequest.newBuilder(http.resolve("/v2/")).GET().timeout(LOOPBACK_TLS_PROBE), http.resolve("/v2/"));
+                if (response.statusCode() == 200 || response.statusCode() == 401) {
+                    log.debug("{} speaks plain HTTP", host);
+                    base = http;
+                    return response;
+                }
+            } catch (IOException e) {
+                // Not plain HTTP (a TLS server may drop the connection): ask over HTTPS below.
+            }
+        }
         var https = URI.create("https://" + host + "/");
         try {
             // On loopback an answer comes at once; a server that ignores a TLS hello speaks plain HTTP.
@@ -132,6 +188,7 @@ final class Transport {
         var request = builder.build();
         long start = System.nanoTime();
         try {
+            var client = "https".equals(uri.getScheme()) ? tlsClient() : plainClient();
             var response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (log.isDebugEnabled()) {
                 log.debug("{} {} -> {} ({} ms){}", request.method(), redact(uri), response.statusCode(),
