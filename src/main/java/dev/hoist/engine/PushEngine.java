@@ -199,7 +199,8 @@ public final class PushEngine {
                     }
                 }
                 var pending = start(dest, item.target(), item.artifact(), tally);
-                var pushed = finish(dest, item.target(), pending, reference);
+                // The tag was just compared with the manifest: no second HEAD before the PUT.
+                var pushed = finish(dest, item.target(), pending, reference, known.isPresent());
                 if (pushed.digest != null && !plan.dryRun()) {
                     recipe.ifPresent(r -> blobInfo.putManifest(r, pushed.digest));
                 }
@@ -238,14 +239,14 @@ public final class PushEngine {
         }
 
         /** Waits for an artifact's blobs, then writes its manifest (children before an index). */
-        private Pushed finish(Destination dest, ImageRef target, Pending pending, String reference) {
+        private Pushed finish(Destination dest, ImageRef target, Pending pending, String reference, boolean checked) {
             if (pending.artifact instanceof ImageIndex index) {
                 for (var child : pending.children) {
-                    finish(dest, target, child, null);
+                    finish(dest, target, child, null, false);
                 }
                 var ref = reference != null ? reference : index.index().digest().toString();
                 return putManifest(dest, target, ref, index.index().raw(), index.index().mediaType(),
-                        index.index().digest(), true);
+                        index.index().digest(), true, checked);
             }
             var image = (Image) pending.artifact;
             join(pending.config);
@@ -259,15 +260,19 @@ public final class PushEngine {
             }
             var manifest = image.manifest(descriptors, dest instanceof LayoutDestination);
             var ref = reference != null ? reference : manifest.digest().toString();
-            return putManifest(dest, target, ref, manifest.raw(), manifest.mediaType(), manifest.digest(), false);
+            // A manifest predicted from the blob-info cache was compared already; a built one may differ from it.
+            return putManifest(dest, target, ref, manifest.raw(), manifest.mediaType(), manifest.digest(), false,
+                    checked && image.storedManifest().isPresent());
         }
 
         private Pushed putManifest(Destination dest, ImageRef target, String reference, byte[] raw, String mediaType,
-                                   Digest digest, boolean index) {
+                                   Digest digest, boolean index, boolean checked) {
             cancel.check();
-            var existing = dest.manifestDigest(reference);
-            if (existing.isPresent() && existing.get().equals(digest)) {
-                return new Pushed(digest, mediaType, true);
+            if (!checked) {
+                var existing = dest.manifestDigest(reference);
+                if (existing.isPresent() && existing.get().equals(digest)) {
+                    return new Pushed(digest, mediaType, true);
+                }
             }
             if (plan.dryRun()) {
                 return new Pushed(digest, mediaType, false);
