@@ -17,8 +17,10 @@ import java.util.Optional;
  * Remembers what hoist's compression made: diff ID to compressed digest and size, one small file
  * per layer under {@code ~/.cache/hoist/blob-info/SCHEME/}, and the digest of the manifest an
  * image with compressed layers got, under {@code manifests/}, keyed by what decides that manifest
- * (config, layers, format). Hits are only hints: the engine compares the target's manifest digest
- * (HEAD) or checks a blob is there before it skips anything.
+ * (config, layers, format), and which repositories of which registries got a blob, under
+ * {@code holders/}, so a push to another repository mounts it from one of them. Hits are only
+ * hints: the engine compares the target's manifest digest (HEAD), checks a blob is there, or lets
+ * the registry refuse a mount (then uploads) before it skips anything.
  */
 public final class BlobInfoCache {
 
@@ -68,6 +70,49 @@ public final class BlobInfoCache {
         if (dir != null) {
             var file = manifestFile(recipe);
             write(file.getParent(), file.getFileName().toString(), digest.toString());
+        }
+    }
+
+    private static final int HOLDERS_KEPT = 8;
+
+    /** Repositories of {@code store} known to have held the blob, the latest first. */
+    public java.util.List<String> holders(String store, Digest digest) {
+        if (dir == null) {
+            return java.util.List.of();
+        }
+        var prefix = store + " ";
+        return readLines(holdersFile(digest)).stream()
+                .filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length()))
+                .toList();
+    }
+
+    /** Notes that a repository of {@code store} holds the blob now. */
+    public synchronized void held(String store, String repository, Digest digest) {
+        if (dir == null) {
+            return;
+        }
+        var file = holdersFile(digest);
+        var line = store + " " + repository;
+        var lines = new java.util.ArrayList<String>(readLines(file));
+        if (!lines.isEmpty() && lines.get(0).equals(line)) {
+            return;
+        }
+        lines.remove(line);
+        lines.add(0, line);
+        write(file.getParent(), file.getFileName().toString(),
+                String.join("\n", lines.subList(0, Math.min(HOLDERS_KEPT, lines.size()))));
+    }
+
+    private Path holdersFile(Digest digest) {
+        return dir.resolve("holders").resolve(digest.algorithm() + "-" + digest.hex());
+    }
+
+    private static java.util.List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            return java.util.List.of();
         }
     }
 

@@ -312,6 +312,7 @@ public final class PushEngine {
             if (known != null && dest.hasBlob(known.digest())) {
                 tally.skipped.incrementAndGet();
                 bus.publish(new PushEvent.BlobSkipped(target, known.digest(), known.size(), "already in the target"));
+                remember(dest, known.digest());
                 inStore.putIfAbsent(dest.storeKey() + "@" + source,
                         CompletableFuture.completedFuture(new Holder(dest.repository(), known.descriptor())));
                 return known.descriptor();
@@ -356,7 +357,7 @@ public final class PushEngine {
                 bus.publish(new PushEvent.BlobStarted(target, key, streamed.size(), true));
                 long t0 = System.nanoTime();
                 var r = dest.putCompressed(streamed, progress(target, key, streamed.size()));
-                count(target, key, r, null, tally, t0);
+                count(dest, target, key, r, null, tally, t0);
                 return r.descriptor();
             });
             var staged = staging.staged(layer.diffId(), dest.storeKey());
@@ -382,7 +383,7 @@ public final class PushEngine {
             var blob = known != null ? known : new Blob(descriptor, gzipOf((CompressedLayer) layer));
             long t0 = System.nanoTime();
             var r = dest.putBlob(blob, holder.repository, progress(target, sourceDigest(layer), layer.sourceSize()));
-            count(target, sourceDigest(layer), r, holder.repository, tally, t0);
+            count(dest, target, sourceDigest(layer), r, holder.repository, tally, t0);
             return descriptor;
         }
 
@@ -392,8 +393,10 @@ public final class PushEngine {
                 try {
                     bus.publish(new PushEvent.BlobStarted(target, source, layer.sourceSize(), layer instanceof CompressedLayer));
                     long t0 = System.nanoTime();
-                    var r = dest.putBlob(known, null, progress(target, source, layer.sourceSize()));
-                    count(target, source, r, null, tally, t0);
+                    // A repository of this registry that held the blob in an earlier run: the registry mounts it, or says no.
+                    var mountFrom = remembered(dest, known.digest());
+                    var r = dest.putBlob(known, mountFrom, progress(target, source, layer.sourceSize()));
+                    count(dest, target, source, r, mountFrom, tally, t0);
                     return known.descriptor();
                 } catch (HoistException e) {
                     if (!(layer instanceof CompressedLayer) || !(e.getCause() instanceof BlobVerificationException)) {
@@ -407,7 +410,7 @@ public final class PushEngine {
             long t0 = System.nanoTime();
             var r = dest.putCompressed(compressed, progress(target, source, compressed.size()));
             blobInfo.put(compressed.diffId(), new BlobInfoCache.Entry(r.descriptor().digest(), r.descriptor().size()));
-            count(target, source, r, null, tally, t0);
+            count(dest, target, source, r, null, tally, t0);
             return r.descriptor();
         }
 
@@ -421,7 +424,8 @@ public final class PushEngine {
             return known != null ? known.descriptor() : null;
         }
 
-        private void count(ImageRef target, Digest source, UploadResult r, String mountedFrom, Tally tally, long t0) {
+        private void count(Destination dest, ImageRef target, Digest source, UploadResult r, String mountedFrom, Tally tally, long t0) {
+            remember(dest, r.descriptor().digest());
             if (r.how() == UploadResult.How.MOUNTED) {
                 tally.mounted.incrementAndGet();
                 bus.publish(new PushEvent.BlobMounted(target, r.descriptor().digest(), r.descriptor().size(), mountedFrom));
@@ -432,6 +436,21 @@ public final class PushEngine {
             tally.sent.addAndGet(r.bytesSent());
             bus.publish(new PushEvent.BlobDone(target, source, r.descriptor(), r.bytesRead(), r.bytesSent(),
                     Duration.ofNanos(System.nanoTime() - t0)));
+        }
+
+        private void remember(Destination dest, Digest digest) {
+            if (dest instanceof RegistryDestination && !plan.dryRun()) {
+                blobInfo.held(dest.storeKey(), dest.repository(), digest);
+            }
+        }
+
+        private String remembered(Destination dest, Digest digest) {
+            if (!(dest instanceof RegistryDestination)) {
+                return null;
+            }
+            return blobInfo.holders(dest.storeKey(), digest).stream()
+                    .filter(repository -> !repository.equals(dest.repository()))
+                    .findFirst().orElse(null);
         }
 
         /** A blob of known digest: stored blobs, and layers compressed before (the blob-info cache knows them). */

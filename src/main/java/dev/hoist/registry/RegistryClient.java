@@ -144,7 +144,8 @@ public final class RegistryClient {
         var what = host + "/" + repository + ": blob " + blob.digest();
         return retry.run(what, retryListener, () -> {
             var scopes = mountFrom == null ? push(repository) : List.of(pushScope(repository), pullScope(mountFrom));
-            var start = "/v2/" + repository + "/blobs/uploads/";
+            var plainStart = "/v2/" + repository + "/blobs/uploads/";
+            var start = plainStart;
             if (mountFrom != null) {
                 start += "?mount=" + blob.digest() + "&from=" + encode(mountFrom);
             }
@@ -156,6 +157,11 @@ public final class RegistryClient {
                 r = exchange("POST", uri(start), scopes, null, Map.of());
                 if (r.statusCode() == 201 && mountFrom != null) {
                     return new UploadResult(blob.descriptor(), UploadResult.How.MOUNTED, 0, 0);
+                }
+                if (mountFrom != null && (r.statusCode() == 401 || r.statusCode() == 403)) {
+                    // No right to read the other repository: upload without the mount.
+                    scopes = push(repository);
+                    r = exchange("POST", uri(plainStart), scopes, null, Map.of());
                 }
             }
             var session = resumed != null ? resumed.location() : session(what, r);

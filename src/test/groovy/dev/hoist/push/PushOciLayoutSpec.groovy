@@ -25,6 +25,31 @@ class PushOciLayoutSpec extends IntegrationSpec {
         reg.copyOut('demo/app', '1.0', new File(tmp, 'readback')).exists()
     }
 
+    def "a later run to another repository of the registry mounts the blobs an earlier run pushed"() {
+        given:
+        def reg = registry()
+        def img = images()
+        def archive = new File(tmp, 'app.tar')
+        img.dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['base', 250_000], ['app', 70_000]]]])
+        def layout = new File(tmp, 'layout')
+        def digest = img.ociLayoutBySkopeo(archive, 'demo/app:1.0', layout, '1.0')
+        def source = "oci:${layout.path}:1.0".toString()
+        assert hoist(['push', source, "${reg.host}/team-a/app:1.0".toString(), '-q']).exit == 0
+        def putsBefore = reg.countRequests('PUT', '/blobs/uploads/')
+
+        when:
+        def run = hoist(['push', source, "${reg.host}/team-b/app:1.0".toString(), '--json'])
+
+        then:
+        run.exit == 0
+        run.json.totals.blobs.mounted == 3
+        run.json.totals.blobs.uploaded == 0
+        run.json.totals.bytesSent == 0
+        reg.countRequests('PUT', '/blobs/uploads/') == putsBefore
+        reg.manifestDigest('team-b/app', '1.0') == digest
+        reg.copyOut('team-b/app', '1.0', new File(tmp, 'readback')).exists()
+    }
+
     def "pushes every tagged image of a layout, each under its own tag"() {
         given:
         def reg = registry()
