@@ -29,7 +29,28 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         var io = new Io(System.out, System.err, System.in, System.getenv(), System.console() != null);
-        System.exit(execute(io, args));
+        int code = execute(io, args);
+        stopHttpSelectors();
+        System.exit(code);
+    }
+
+    /**
+     * Java 17's HTTP client has no close(): its selector thread sits in a native epoll wait, and at
+     * exit the JVM waits up to 300 ms for threads in native code. Interrupting the thread ends its
+     * loop at once. Only at the very end of a command-line run, when no request is left.
+     */
+    private static void stopHttpSelectors() {
+        for (var t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager")) {
+                t.interrupt();
+                try {
+                    t.join(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     public static int execute(Io io, String... args) {

@@ -21,7 +21,7 @@ final class StreamBody implements HttpRequest.BodyPublisher {
         InputStream open() throws IOException;
     }
 
-    private static final int BUFFER = 64 * 1024;
+    private static final int BUFFER = 512 * 1024;
 
     private final Opener opener;
     private final long length;
