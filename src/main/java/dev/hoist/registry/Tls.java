@@ -41,31 +41,62 @@ final class Tls {
     private Tls() {
     }
 
-    /** For a client that only speaks plain HTTP: any certificate is refused, and the JDK trust store is not read. */
-    static SSLContext trustingNothing() {
-        try {
-            var context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[]{new javax.net.ssl.X509TrustManager() {
-                @Override
-                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType)
-                        throws java.security.cert.CertificateException {
-                    throw new java.security.cert.CertificateException("plain HTTP client: no certificate is trusted");
-                }
+    /**
+     * For a client that only speaks plain HTTP: a context that refuses to make TLS connections,
+     * without loading the JDK's TLS provider or reading its trust store (a tenth of a second).
+     */
+    static SSLContext plainOnly() {
+        return new SSLContext(new PlainOnlySpi(), null, "none") {
+        };
+    }
 
-                @Override
-                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
-                        throws java.security.cert.CertificateException {
-                    throw new java.security.cert.CertificateException("plain HTTP client: no certificate is trusted");
-                }
+    private static final class PlainOnlySpi extends javax.net.ssl.SSLContextSpi {
+        private static IllegalStateException refused() {
+            return new IllegalStateException("TLS requested from the plain-HTTP client");
+        }
 
-                @Override
-                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                    return new java.security.cert.X509Certificate[0];
-                }
-            }}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        @Override
+        protected void engineInit(KeyManager[] km, TrustManager[] tm, java.security.SecureRandom sr) {
+        }
+
+        @Override
+        protected javax.net.ssl.SSLSocketFactory engineGetSocketFactory() {
+            throw refused();
+        }
+
+        @Override
+        protected javax.net.ssl.SSLServerSocketFactory engineGetServerSocketFactory() {
+            throw refused();
+        }
+
+        @Override
+        protected javax.net.ssl.SSLEngine engineCreateSSLEngine() {
+            throw refused();
+        }
+
+        @Override
+        protected javax.net.ssl.SSLEngine engineCreateSSLEngine(String host, int port) {
+            throw refused();
+        }
+
+        @Override
+        protected javax.net.ssl.SSLSessionContext engineGetServerSessionContext() {
+            throw refused();
+        }
+
+        @Override
+        protected javax.net.ssl.SSLSessionContext engineGetClientSessionContext() {
+            throw refused();
+        }
+
+        @Override
+        protected javax.net.ssl.SSLParameters engineGetDefaultSSLParameters() {
+            return new javax.net.ssl.SSLParameters();
+        }
+
+        @Override
+        protected javax.net.ssl.SSLParameters engineGetSupportedSSLParameters() {
+            return new javax.net.ssl.SSLParameters();
         }
     }
 

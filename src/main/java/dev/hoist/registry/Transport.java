@@ -68,13 +68,13 @@ final class Transport {
         return c;
     }
 
-    /** For http:// only: a TLS context that trusts nothing, so the JDK's default one is not built. */
+    /** For http:// only: a TLS context that makes no TLS, so the JDK's default one is not built. */
     private HttpClient plainClient() {
         var c = plainClient;
         if (c == null) {
             synchronized (this) {
                 if (plainClient == null) {
-                    plainClient = build(Tls.trustingNothing());
+                    plainClient = build(Tls.plainOnly());
                 }
                 c = plainClient;
             }
