@@ -68,7 +68,9 @@ public final class PushEngine {
         };
         registries.addRetryListener(onRetry);
         var blobPool = Executors.newFixedThreadPool(plan.concurrency(), daemon("hoist-blob-"));
-        var imagePool = Executors.newFixedThreadPool(Math.max(1, Math.min(plan.items().size(), plan.concurrency())),
+        // Image threads mostly wait for blobs: more of them than blob workers keep the blob pool full
+        // while some images wait for a large shared layer.
+        var imagePool = Executors.newFixedThreadPool(Math.max(1, Math.min(plan.items().size(), Math.max(32, 4 * plan.concurrency()))),
                 daemon("hoist-image-"));
         var started = Instant.now();
         try {
