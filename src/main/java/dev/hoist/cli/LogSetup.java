@@ -24,6 +24,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
+        if (System.getProperty("logback.configurationFile") != null) {
+            // A configuration file asked for explicitly: logback's own configurator reads it.
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
         context.getLogger("jdk.internal.httpclient").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

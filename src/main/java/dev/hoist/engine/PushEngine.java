@@ -69,8 +69,10 @@ public final class PushEngine {
         registries.addRetryListener(onRetry);
         var blobPool = Executors.newFixedThreadPool(plan.concurrency(), daemon("hoist-blob-"));
         // Image threads mostly wait for blobs: more of them than blob workers keep the blob pool full
-        // while some images wait for a large shared layer.
-        var imagePool = Executors.newFixedThreadPool(Math.max(1, Math.min(plan.items().size(), Math.max(32, 4 * plan.concurrency()))),
+        // while some images wait for a large shared layer. With --fail-fast, no more images under way
+        // than blob workers, so a failure stops the rest before they start.
+        int imageThreads = plan.failFast() ? plan.concurrency() : Math.max(32, 4 * plan.concurrency());
+        var imagePool = Executors.newFixedThreadPool(Math.max(1, Math.min(plan.items().size(), imageThreads)),
                 daemon("hoist-image-"));
         var started = Instant.now();
         try {

@@ -45,7 +45,8 @@ public final class GzipInputStream extends InputStream {
 
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private static final int AHEAD = 2 * THREADS + 2;
+    /** Blocks compressed ahead of the reader, per stream: enough to keep every core busy, bounded in memory. */
+    private static final int AHEAD = Math.min(2 * THREADS + 2, 12);
     private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
         var t = new Thread(r, "hoist-gzip-" + Counter.NEXT.incrementAndGet());
         t.setDaemon(true);
@@ -65,7 +66,7 @@ public final class GzipInputStream extends InputStream {
     private boolean trailerWritten;
     private Chunk current = new Chunk(HEADER, HEADER.length);
     private int currentPos;
-    private boolean closed;
+    private volatile boolean closed;
 
     public GzipInputStream(InputStream in) {
         this.in = in;
@@ -101,7 +102,9 @@ public final class GzipInputStream extends InputStream {
             submitNextBlock();
         }
         if (!inFlight.isEmpty()) {
-            current = await(inFlight.poll());
+            // Taken off the queue only once it is there: an interrupted wait loses no block.
+            current = await(inFlight.peek());
+            inFlight.poll();
         } else if (!trailerWritten) {
             var trailer = trailer();
             current = new Chunk(trailer, trailer.length);
@@ -181,10 +184,11 @@ public final class GzipInputStream extends InputStream {
             for (int c : counts) {
                 if (c > 0) {
                     double p = (double) c / SAMPLE;
-                    bits -= p * Math.log(p);
+                    bits -= p * StrictMath.log(p);
                 }
             }
-            if (bits / Math.log(2) < 7.5) {
+            // StrictMath: the same answer on every platform, so the same output.
+            if (bits / StrictMath.log(2) < 7.5) {
                 return true;
             }
         }
@@ -229,14 +233,16 @@ public final class GzipInputStream extends InputStream {
         return out;
     }
 
+    /**
+     * Safe from another thread (an HTTP client cancelling the upload): only marks the stream closed
+     * and closes the source; blocks under way finish on their own and are dropped.
+     */
     @Override
     public void close() throws IOException {
         if (closed) {
             return;
         }
         closed = true;
-        inFlight.forEach(f -> f.cancel(false));
-        inFlight.clear();
         in.close();
     }
 }

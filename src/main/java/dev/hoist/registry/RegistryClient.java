@@ -143,26 +143,22 @@ public final class RegistryClient {
     private UploadResult uploadBlobOnce(String repository, Blob blob, String mountFrom, TransferListener listener) {
         var what = host + "/" + repository + ": blob " + blob.digest();
         return retry.run(what, retryListener, () -> {
-            var scopes = mountFrom == null ? push(repository) : List.of(pushScope(repository), pullScope(mountFrom));
-            var plainStart = "/v2/" + repository + "/blobs/uploads/";
-            var start = plainStart;
-            if (mountFrom != null) {
-                start += "?mount=" + blob.digest() + "&from=" + encode(mountFrom);
-            }
+            var scopes = push(repository);
+            var start = "/v2/" + repository + "/blobs/uploads/";
             boolean chunked = blob.size() > 0 && (chunkSize > 0 || blob.size() >= RESUMABLE_MIN);
             var key = "blob:" + blob.digest();
             var resumed = chunked ? resume(repository, key, scopes) : null;
             HttpResponse<byte[]> r = null;
-            if (resumed == null) {
-                r = exchange("POST", uri(start), scopes, null, Map.of());
-                if (r.statusCode() == 201 && mountFrom != null) {
+            if (resumed == null && mountFrom != null) {
+                var m = mount(repository, blob, mountFrom);
+                if (m != null && m.statusCode() == 201) {
                     return new UploadResult(blob.descriptor(), UploadResult.How.MOUNTED, 0, 0);
                 }
-                if (mountFrom != null && (r.statusCode() == 401 || r.statusCode() == 403)) {
-                    // No right to read the other repository: upload without the mount.
-                    scopes = push(repository);
-                    r = exchange("POST", uri(plainStart), scopes, null, Map.of());
-                }
+                // 202: the registry did not mount but opened an upload session; use it.
+                r = m != null && m.statusCode() == 202 ? m : null;
+            }
+            if (resumed == null && r == null) {
+                r = exchange("POST", uri(start), scopes, null, Map.of());
             }
             var session = resumed != null ? resumed.location() : session(what, r);
             long sent;
@@ -191,6 +187,25 @@ public final class RegistryClient {
             expect(what, r, 201, 204);
             return new UploadResult(blob.descriptor(), UploadResult.How.UPLOADED, sent, sent);
         });
+    }
+
+    /**
+     * Asks the registry to mount a blob from another repository. Null when that cannot even be
+     * asked (the token server refuses to let us read the other repository) or is refused (401,
+     * 403, 404...): the caller uploads instead. Network failures propagate, to be retried.
+     */
+    private HttpResponse<byte[]> mount(String repository, Blob blob, String from) throws IOException {
+        try {
+            var r = exchange("POST", uri("/v2/" + repository + "/blobs/uploads/?mount=" + blob.digest() + "&from=" + encode(from)),
+                    List.of(pushScope(repository), pullScope(from)), null, Map.of());
+            if (r.statusCode() == 201 || r.statusCode() == 202) {
+                return r;
+            }
+            log.debug("mount of {} from {} into {} refused ({}); uploading", blob.digest(), from, repository, r.statusCode());
+        } catch (RegistryException e) {
+            log.debug("mount of {} from {} into {} not possible: {}; uploading", blob.digest(), from, repository, e.getMessage());
+        }
+        return null;
     }
 
     /**

@@ -118,7 +118,8 @@ final class Transport {
      * machine, and a TLS handshake costs a plain one a quarter of a second of start-up.
      */
     HttpResponse<byte[]> ping() throws IOException {
-        if (isLoopback(host)) {
+        boolean tlsConfigured = !tlsFiles.caCerts().isEmpty() || tlsFiles.clientCert() != null;
+        if (isLoopback(host) && !tlsConfigured) {
             var http = URI.create("http://" + host + "/");
             try {
                 var response = send(HttpRequest.newBuilder(http.resolve("/v2/")).GET().timeout(LOOPBACK_TLS_PROBE), http.resolve("/v2/"));

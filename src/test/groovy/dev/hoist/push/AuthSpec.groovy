@@ -44,6 +44,24 @@ class AuthSpec extends IntegrationSpec {
         reg.tokens.posts.get() == 0
     }
 
+    def "a repository remembered from an earlier run but no longer readable is uploaded to, not mounted from"() {
+        given:
+        def reg = registry(Registry.Variant.TOKEN)
+        assert hoist(['push', archive.path, "${reg.host}/team-a/app:1.0".toString(), '-u', USER, '--password-stdin', '-q'],
+                [:], PASSWORD).exit == 0
+        reg.tokens.unreadable << 'team-a/app'
+
+        when:
+        def run = hoist(['push', archive.path, "${reg.host}/team-b/app:1.0".toString(), '-u', USER, '--password-stdin', '--json'],
+                [:], PASSWORD)
+
+        then:
+        run.exit == 0
+        run.json.totals.blobs.mounted == 0
+        run.json.totals.blobs.uploaded > 0
+        reg.hasTag('team-b/app', '1.0')
+    }
+
     def "a token is cached per scope, not fetched per request"() {
         given:
         def reg = registry(Registry.Variant.TOKEN)

@@ -26,6 +26,8 @@ class TokenServer implements Closeable {
     final HttpServer server
     final AtomicInteger issued = new AtomicInteger()
     final AtomicInteger posts = new AtomicInteger()
+    /** Repositories nobody may read: their scopes are left out of tokens, as real token servers grant a subset. */
+    final Set<String> unreadable = java.util.concurrent.ConcurrentHashMap.newKeySet()
     private final def privateKey
     private final String x5c
 
@@ -72,7 +74,7 @@ class TokenServer implements Closeable {
             def access = user == null ? [] : scopes.collect { s ->
                 def parts = s.split(':')
                 [type: parts[0], name: parts[1..-2].join(':'), actions: parts[-1].split(',') as List]
-            }
+            }.findAll { !(it.name in unreadable) }
             issued.incrementAndGet()
             reply(ex, 200, JsonOutput.toJson([token: jwt(user ?: '', access)]))
         } catch (Throwable t) {
