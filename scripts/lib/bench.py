@@ -11,6 +11,9 @@
                                             from REGISTRY (the target's host is ignored: proxies) and, given the
                                             LAYOUT, equal to the source manifest of the same name
   bench.py report RESULTS META OUT          medians, ratios and targets as markdown, to OUT and stdout
+  bench.py profile FACTS JFR HOISTLOG OUT   the profile section (markdown) of one more hoist OCI push and
+                                            curl floor: FACTS "KEY=VALUE" lines (walls, CPU, registry CPU,
+                                            cores), JFR hoist's flight recording, HOISTLOG its -XX:+CITime output
 """
 import hashlib
 import json
@@ -310,8 +313,79 @@ def cmd_report(results, metafile, out):
     print("\n".join(status_lines))
 
 
+def cmd_profile(facts_file, jfr_file, hoist_log, out):
+    facts = {}
+    with open(facts_file) as f:
+        for line in f:
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                facts[k] = float(v)
+    jit = {}
+    with open(hoist_log, errors="replace") as f:
+        for line in f:
+            m = re.match(r"\s*(C[12]) Compile Time:\s*([0-9.]+) s", line)
+            if m:
+                jit[m.group(1)] = float(m.group(2))
+    cores = facts["cores"]
+    lines = []
+    p = lines.append
+    p("")
+    p("## Profile: the OCI layout push against the curl floor")
+    p("")
+    p("One more run of each after the rounds, hoist with `-XX:+CITime` (and a second one with JFR, `settings=profile`, for the samples), the "
+      "registry's own CPU read from `/proc` around each run. A run is CPU-bound when hoist's (or curl's) CPU "
+      "plus the registry's, spread over the cores, is about its wall time: then only less CPU makes it faster.")
+    p("")
+    p("| run | wall s | own CPU s | of it JIT compiling s | registry CPU s | (own + registry) / cores s |")
+    p("|---|--:|--:|--:|--:|--:|")
+    jit_total = jit.get("C1", 0) + jit.get("C2", 0)
+    for name, key, j in (("hoist (profiled)", "hoist", f"{jit_total:.2f} (C1 {jit.get('C1', 0):.2f}, C2 {jit.get('C2', 0):.2f})"),
+                         ("curl floor", "floor", "–")):
+        wall, cpu, reg = facts[f"{key}_wall"], facts[f"{key}_cpu"], facts[f"{key}_registry_cpu"]
+        p(f"| {name} | {wall:.2f} | {cpu:.2f} | {j} | {reg:.2f} | {(cpu + reg) / cores:.2f} |")
+    samples = []
+    try:
+        import subprocess
+        raw = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", jfr_file],
+                             capture_output=True, text=True, check=True).stdout
+        samples = json.loads(raw)["recording"]["events"]
+    except Exception as e:  # no jfr tool, or an unreadable recording: the table above still stands
+        p("")
+        p(f"(no JFR samples: {e})")
+    if samples:
+        threads, frames = {}, {}
+        for ev in samples:
+            v = ev["values"]
+            t = re.sub(r"[0-9.:]+", "N", (v.get("sampledThread") or {}).get("javaName") or "?")
+            threads[t] = threads.get(t, 0) + 1
+            st = (v.get("stackTrace") or {}).get("frames") or []
+            if st:
+                m = st[0]["method"]
+                name = f'{m["type"]["name"].replace("/", ".")}.{m["name"]}'
+                frames[name] = frames.get(name, 0) + 1
+        n = len(samples)
+        p("")
+        p(f"Where hoist's Java code ran ({n} JFR execution samples; JIT compiler threads and native code are not sampled, "
+          "the JIT's share is the column above):")
+        p("")
+        p("| thread | share |   | top frame | share |")
+        p("|---|--:|---|---|--:|")
+        top_t = sorted(threads.items(), key=lambda kv: -kv[1])[:8]
+        top_f = sorted(frames.items(), key=lambda kv: -kv[1])[:8]
+        for i in range(max(len(top_t), len(top_f))):
+            t = top_t[i] if i < len(top_t) else ("", None)
+            fr = top_f[i] if i < len(top_f) else ("", None)
+            p(f"| {t[0]} | {'' if t[1] is None else f'{100 * t[1] / n:.0f}%'} | | "
+              f"{('`' + fr[0] + '`') if fr[0] else ''} | {'' if fr[1] is None else f'{100 * fr[1] / n:.0f}%'} |")
+    text = "\n".join(lines) + "\n"
+    with open(out, "w") as f:
+        f.write(text)
+    print(text)
+
+
 def main(argv):
     cmds = {
+        "profile": (cmd_profile, 4),
         "layout-digests": (cmd_layout_digests, 1),
         "floor-lists": (cmd_floor_lists, 2),
         "check": (cmd_check, 2),
