@@ -137,8 +137,28 @@ final class BuildCommand implements Callable<Integer> {
             targets.add(to.contains("/") ? to.substring(0, to.indexOf('/')) : to);
         }
         var credentials = CredentialChain.standard(connection.credentials(io), io.env(), Dirs.config()).forRegistries(targets);
-        var baseHost = base.contains("/") ? base.substring(0, base.indexOf('/')) : "";
-        boolean insecureBase = connection.insecure || RegistryOptions.isLoopback(baseHost);
+        // A first segment names a registry when it looks like a host (docker's rule); "library/alpine" is Docker Hub's.
+        var first = base.contains("/") ? base.substring(0, base.indexOf('/')) : "";
+        var baseHost = first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "";
+        // The base image is pulled by Jib, which trusts the process's default TLS context: the CAs and
+        // client certificate given for the base's registry become that. Loopback may fall back to
+        // plain HTTP, as for pushes, unless TLS files say the registry speaks TLS.
+        boolean baseTls = !baseHost.isEmpty() && !connection.insecure
+                && connection.options(5, 0, 8).installAsProcessDefault(baseHost);
+        boolean insecureBase = connection.insecure || RegistryOptions.isLoopback(baseHost) && !baseTls;
+        if (!baseHost.isEmpty() && !base.startsWith("tar:") && !base.endsWith(".tar") && !connection.insecure) {
+            // Asked first by hoist's client: an untrusted certificate or an unreachable registry is one
+            // clear line at once, where Jib would retry for a minute before saying so.
+            var client = new dev.hoist.registry.RegistryClient(baseHost, dev.hoist.credentials.CredentialStore.anonymous().lookup(baseHost),
+                    connection.options(1, 0, 8), null);
+            try {
+                client.ping();
+            } catch (HoistException e) {
+                throw new HoistException("--from " + base + ": " + e.getMessage(), e.kind(), e);
+            } finally {
+                client.close();
+            }
+        }
         var name = tag.contains(":") && tag.lastIndexOf(':') > tag.lastIndexOf('/') ? tag : tag + ":latest";
         try {
             var out = tar != null ? tar : Files.createTempFile(Files.createDirectories(Dirs.cache().resolve("spool")), "build-", ".tar");

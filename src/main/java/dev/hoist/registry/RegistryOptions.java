@@ -41,6 +41,20 @@ public record RegistryOptions(boolean insecure, Path caCert, int retries, long c
         Tls.context(insecure, caCert == null ? List.of() : List.of(caCert), clientCert, clientKey);
     }
 
+    /**
+     * Makes the TLS files given for {@code host} (CAs, client certificate) the process's default TLS
+     * context, for libraries that only use that one (Jib pulling a build's base image). True when
+     * there were files to install. Command-line use only: it changes the whole JVM.
+     */
+    public boolean installAsProcessDefault(String host) {
+        var files = tlsFor(host);
+        if (files.caCerts().isEmpty() && files.clientCert() == null) {
+            return false;
+        }
+        javax.net.ssl.SSLContext.setDefault(Tls.context(files, false));
+        return true;
+    }
+
     /** The TLS files for one registry: flags first, then {@code certsDir/HOST[:PORT]/}. */
     Tls.Files tlsFor(String host) {
         var cas = new ArrayList<Path>();

@@ -104,6 +104,45 @@ class BuildSpec extends IntegrationSpec {
         built.layers[0..1]*.digest == baseManifest.layers*.digest
     }
 
+    def "builds onto a base image in a registry whose CA is given with --ca-cert (a fresh process, as from the shell)"() {
+        given:
+        def reg = registry(dev.hoist.support.Registry.Variant.TLS)
+        def ca = reg.certs.caCert.path
+        def base = new File(tmp, 'base.tar')
+        images().dockerArchive(base, [[tags: ['base/os:1'], layers: [['os1', 60_000]]]])
+        assert hoist(['push', base.path, "${reg.host}/base/os:1".toString(), '--ca-cert', ca]).exit == 0
+        def java = new File(System.getProperty('java.home'), 'bin/java').path
+        def layout = new File(tmp, 'layout')
+
+        when:
+        def p = new ProcessBuilder(java, '-cp', System.getProperty('java.class.path'),
+                "-Dhoist.cache.dir=${tmp}/cache-build".toString(), "-Dhoist.config.dir=${tmp}/config".toString(), 'dev.hoist.cli.Main',
+                'build', site.path, '--tag', 'demo/site:3.0', '--from', "${reg.host}/base/os:1".toString(), '--ca-cert', ca,
+                '--to', "oci:${layout.path}".toString(), '-q').redirectErrorStream(true).start()
+        def output = p.inputStream.text
+        p.waitFor()
+
+        then:
+        p.exitValue() == 0
+        new File(layout, 'index.json').exists()
+        def pushed = hoist(['push', "oci:${layout.path}".toString(), "${reg.host}/team/site:3.0".toString(), '--ca-cert', ca])
+        pushed.exit == 0
+        reg.manifest('team/site', '3.0').layers.size() == reg.manifest('base/os', '1').layers.size() + 1
+
+        when: 'another CA is given: the certificate is checked, not waved through'
+        def otherCa = registry(dev.hoist.support.Registry.Variant.TLS).certs.caCert.path
+        def q = new ProcessBuilder(java, '-cp', System.getProperty('java.class.path'),
+                "-Dhoist.cache.dir=${tmp}/cache-build2".toString(), "-Dhoist.config.dir=${tmp}/config".toString(), 'dev.hoist.cli.Main',
+                'build', site.path, '--tag', 'demo/site:3.1', '--from', "${reg.host}/base/os:1".toString(), '--ca-cert', otherCa,
+                '--to', "oci:${tmp}/layout2".toString(), '-q').redirectErrorStream(true).start()
+        def refused = q.inputStream.text
+        q.waitFor()
+
+        then: 'one clear line, at once'
+        q.exitValue() == 1
+        refused.readLines().find { it.startsWith('hoist:') }.contains('TLS certificate is not trusted')
+    }
+
     def "a missing directory or output is one line, exit 2"() {
         expect:
         hoist(['build', "${tmp}/nothing".toString(), '--tag', 'x/y:1', '--tar', "${tmp}/o.tar".toString()]).with {
