@@ -117,10 +117,13 @@ public final class GzipInputStream extends InputStream {
     }
 
     private void submitNextBlock() throws IOException {
-        var block = in.readNBytes(BLOCK);
-        if (block.length < BLOCK) {
+        // Straight into the block's own array: readNBytes(int) would read in 8 KiB pieces and copy them.
+        var buffer = new byte[BLOCK];
+        int n = in.readNBytes(buffer, 0, BLOCK);
+        if (n < BLOCK) {
             inputDone = true;
         }
+        var block = n < BLOCK ? Arrays.copyOf(buffer, n) : buffer;
         if (block.length == 0) {
             return;
         }
