@@ -9,20 +9,9 @@ import dev.hoist.HoistException;
 public final class CancelToken {
 
     private volatile boolean cancelled;
-    private final java.util.List<Runnable> onCancel = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public void cancel() {
         cancelled = true;
-        onCancel.forEach(Runnable::run);
-    }
-
-    /** Runs {@code action} on cancel (at once if already cancelled); the returned handle removes it. */
-    AutoCloseable onCancel(Runnable action) {
-        onCancel.add(action);
-        if (cancelled) {
-            action.run();
-        }
-        return () -> onCancel.remove(action);
     }
 
     public boolean isCancelled() {

@@ -62,23 +62,28 @@ public final class PushEngine {
     public PushResult run(PushPlan plan, List<PushListener> listeners, CancelToken cancel) {
         var bus = new EventBus(listeners);
         var retries = new AtomicInteger();
-        dev.hoist.registry.Retry.Listener onRetry = (attempt, delay, reason) -> {
-            retries.incrementAndGet();
-            bus.publish(new PushEvent.Retrying(attempt, delay, reason));
+        // Counts retries for the report; Ctrl-C ends a retry's wait (a long Retry-After) at once.
+        var onRetry = new dev.hoist.registry.Retry.Listener() {
+            @Override
+            public void retrying(int attempt, Duration delay, String reason) {
+                retries.incrementAndGet();
+                bus.publish(new PushEvent.Retrying(attempt, delay, reason));
+            }
+
+            @Override
+            public boolean stopped() {
+                return cancel.isCancelled();
+            }
         };
         registries.addRetryListener(onRetry);
-        var workers = java.util.concurrent.ConcurrentHashMap.<Thread>newKeySet();
-        var blobPool = Executors.newFixedThreadPool(plan.concurrency(), daemon("hoist-blob-", workers));
+        var blobPool = Executors.newFixedThreadPool(plan.concurrency(), daemon("hoist-blob-"));
         // Image threads mostly wait for blobs: more of them than blob workers keep the blob pool full
         // while some images wait for a large shared layer. With --fail-fast, no more images under way
         // than blob workers, so a failure stops the rest before they start.
         int imageThreads = plan.failFast() ? plan.concurrency() : Math.max(32, 4 * plan.concurrency());
         var imagePool = Executors.newFixedThreadPool(Math.max(1, Math.min(plan.items().size(), imageThreads)),
-                daemon("hoist-image-", workers));
+                daemon("hoist-image-"));
         var started = Instant.now();
-        // Ctrl-C interrupts the workers: a thread sleeping before a retry stops at once. Queued tasks
-        // still run, see the token and end, so every future settles.
-        var interruptOnCancel = cancel.onCancel(() -> workers.forEach(Thread::interrupt));
         try {
             bus.publish(new PushEvent.PlanStarted(plan.items().size(), plan.concurrency(), sourceBytes(plan), plan.dryRun()));
             plan.items().forEach(item -> bus.publish(new PushEvent.ImageQueued(item.source(), item.target())));
@@ -100,11 +105,6 @@ public final class PushEngine {
             bus.publish(new PushEvent.PlanDone(result));
             return result;
         } finally {
-            try {
-                interruptOnCancel.close();
-            } catch (Exception ignored) {
-                // Removing a listener from a list does not fail.
-            }
             blobPool.shutdownNow();
             imagePool.shutdownNow();
             registries.removeRetryListener(onRetry);
@@ -143,12 +143,11 @@ public final class PushEngine {
         return out;
     }
 
-    private static ThreadFactory daemon(String prefix, java.util.Set<Thread> made) {
+    private static ThreadFactory daemon(String prefix) {
         var n = new AtomicInteger();
         return r -> {
             var t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
-            made.add(t);
             return t;
         };
     }

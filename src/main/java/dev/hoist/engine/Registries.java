@@ -47,7 +47,16 @@ public final class Registries implements AutoCloseable {
     }
 
     public RegistryClient client(String host) {
-        return clients.computeIfAbsent(host, h -> new RegistryClient(h, credentials.lookup(h), options,
-                (attempt, delay, reason) -> retryListeners.forEach(l -> l.retrying(attempt, delay, reason))));
+        return clients.computeIfAbsent(host, h -> new RegistryClient(h, credentials.lookup(h), options, new Retry.Listener() {
+            @Override
+            public void retrying(int attempt, java.time.Duration delay, String reason) {
+                retryListeners.forEach(l -> l.retrying(attempt, delay, reason));
+            }
+
+            @Override
+            public boolean stopped() {
+                return retryListeners.stream().anyMatch(Retry.Listener::stopped);
+            }
+        }));
     }
 }

@@ -15,10 +15,15 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Retry {
 
-    /** Told before each new attempt. */
+    /** Told before each new attempt; asked during the wait before it whether to give up instead. */
     @FunctionalInterface
     public interface Listener {
         void retrying(int attempt, Duration delay, String reason);
+
+        /** True once the work was cancelled (Ctrl-C): the wait ends at once. */
+        default boolean stopped() {
+            return false;
+        }
     }
 
     @FunctionalInterface
@@ -58,7 +63,7 @@ public final class Retry {
             if (listener != null) {
                 listener.retrying(attempt + 1, delay, re.getMessage());
             }
-            sleep(delay);
+            sleep(delay, listener);
         }
     }
 
@@ -76,9 +81,16 @@ public final class Retry {
         return Duration.ofMillis((long) (base * jitter));
     }
 
-    private static void sleep(Duration delay) {
+    /** Waits in short steps, so a cancel ends a long Retry-After at once without interrupting anyone. */
+    private static void sleep(Duration delay, Listener listener) {
+        long end = System.nanoTime() + delay.toNanos();
         try {
-            Thread.sleep(delay.toMillis());
+            for (long left = delay.toNanos(); left > 0; left = end - System.nanoTime()) {
+                if (listener != null && listener.stopped()) {
+                    throw new HoistException("cancelled", HoistException.Kind.CANCELLED);
+                }
+                Thread.sleep(Math.max(1, Math.min(50, left / 1_000_000)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HoistException("interrupted", HoistException.Kind.CANCELLED, e);
