@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** The parts of an image config that filters and listings look at: labels, creation time, platform. */
 public record ImageConfig(Map<String, String> labels, Instant created, String os, String architecture, String variant) {
@@ -22,7 +23,11 @@ public record ImageConfig(Map<String, String> labels, Instant created, String os
             var hoist = dev.hoist.HoistException.find(e);
             throw hoist != null ? hoist : new InvalidImageException(config.content().location() + ": " + e.getMessage(), e);
         }
-        var node = Json.parse(raw, config.content().location());
+        return of(Json.parse(raw, config.content().location()));
+    }
+
+    /** From a config already parsed. */
+    public static ImageConfig of(com.fasterxml.jackson.databind.JsonNode node) {
         var labels = new LinkedHashMap<String, String>();
         var inner = node.get("config");
         var l = inner == null ? null : inner.get("Labels");
@@ -40,5 +45,10 @@ public record ImageConfig(Map<String, String> labels, Instant created, String os
         }
         return new ImageConfig(Map.copyOf(labels), created, Json.text(node, "os"), Json.text(node, "architecture"),
                 Json.text(node, "variant"));
+    }
+
+    /** The platform the config declares, when it names both OS and architecture. */
+    public Optional<Platform> platform() {
+        return os == null || architecture == null ? Optional.empty() : Optional.of(new Platform(os, architecture, variant, null, null));
     }
 }

@@ -85,9 +85,7 @@ final class DaemonImage implements Image {
 
     @Override
     public Optional<Platform> platform() {
-        var m = info.metadata();
-        return m.os() == null || m.architecture() == null ? Optional.empty()
-                : Optional.of(new Platform(m.os(), m.architecture(), m.variant(), null, null));
+        return info.metadata().platform();
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.hoist.image.Compression;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
 import dev.hoist.image.Image;
+import dev.hoist.image.ImageConfig;
 import dev.hoist.image.InvalidImageException;
 import dev.hoist.image.Json;
 import dev.hoist.image.Layer;
@@ -143,8 +144,7 @@ final class DockerArchive {
             layers.add(layer(path, size.getAsLong(), diffIds.get(i)));
         }
         var label = origin + "[" + (firstTag != null ? firstTag : configDigest.shortHex()) + "]";
-        var platform = OciLayout.platformOf(configBytes);
-        return new ArchiveImage(label, config, layers, platform.orElse(null));
+        return new ArchiveImage(label, config, layers, ImageConfig.of(configNode));
     }
 
     /**
@@ -203,11 +203,12 @@ final class DockerArchive {
         return new Manifest(raw, type, Digest.sha256(raw), cfg, layers);
     }
 
-    private record ArchiveImage(String name, Blob config, List<Layer> layers, Platform platformOrNull) implements Image {
+    /** An image of the archive, with what its config says (parsed once, when the archive was read). */
+    private record ArchiveImage(String name, Blob config, List<Layer> layers, ImageConfig metadata) implements Image {
 
         @Override
         public Optional<Platform> platform() {
-            return Optional.ofNullable(platformOrNull);
+            return metadata.platform();
         }
 
         @Override

@@ -4,11 +4,12 @@ import dev.hoist.image.Artifact;
 import dev.hoist.image.Blob;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
+import dev.hoist.HoistException;
 import dev.hoist.image.Image;
+import dev.hoist.image.ImageConfig;
 import dev.hoist.image.ImageIndex;
 import dev.hoist.image.Index;
 import dev.hoist.image.InvalidImageException;
-import dev.hoist.image.Json;
 import dev.hoist.image.Layer;
 import dev.hoist.image.Manifest;
 import dev.hoist.image.MediaTypes;
@@ -178,12 +179,59 @@ final class OciLayout {
         return new Blob(d, tree.content(path));
     }
 
-    private record LayoutImage(String name, Manifest manifest, Blob config, List<Layer> layers, Platform declared)
-            implements Image {
+    /** An image of the layout; its config is read once, when its platform or metadata is first asked for. */
+    private static final class LayoutImage implements Image {
+        private final String name;
+        private final Manifest manifest;
+        private final Blob config;
+        private final List<Layer> layers;
+        private final Platform declared;
+        private volatile ImageConfig metadata;
+
+        LayoutImage(String name, Manifest manifest, Blob config, List<Layer> layers, Platform declared) {
+            this.name = name;
+            this.manifest = manifest;
+            this.config = config;
+            this.layers = layers;
+            this.declared = declared;
+        }
 
         @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Blob config() {
+            return config;
+        }
+
+        @Override
+        public List<Layer> layers() {
+            return layers;
+        }
+
+        @Override
+        public ImageConfig metadata() {
+            var m = metadata;
+            if (m == null) {
+                m = ImageConfig.read(config);
+                metadata = m;
+            }
+            return m;
+        }
+
+        /** The platform the index declares, else the config's; none when the config cannot be read. */
+        @Override
         public Optional<Platform> platform() {
-            return declared != null ? Optional.of(declared) : ConfigPlatform.read(config);
+            if (declared != null) {
+                return Optional.of(declared);
+            }
+            try {
+                return metadata().platform();
+            } catch (HoistException e) {
+                return Optional.empty();
+            }
         }
 
         @Override
@@ -194,20 +242,6 @@ final class OciLayout {
         @Override
         public Optional<Manifest> storedManifest() {
             return Optional.of(manifest);
-        }
-    }
-
-    static Optional<Platform> platformOf(byte[] config) {
-        try {
-            var node = Json.parse(config, "config");
-            var os = Json.text(node, "os");
-            var arch = Json.text(node, "architecture");
-            if (os == null || arch == null) {
-                return Optional.empty();
-            }
-            return Optional.of(new Platform(os, arch, Json.text(node, "variant"), null, null));
-        } catch (InvalidImageException e) {
-            return Optional.empty();
         }
     }
 }
