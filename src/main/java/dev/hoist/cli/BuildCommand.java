@@ -3,6 +3,9 @@ package dev.hoist.cli;
 import dev.hoist.Dirs;
 import dev.hoist.HoistException;
 import dev.hoist.credentials.CredentialChain;
+import dev.hoist.credentials.CredentialStore;
+import dev.hoist.image.ImageRef;
+import dev.hoist.registry.RegistryClient;
 import dev.hoist.image.Json;
 import dev.hoist.registry.RegistryOptions;
 import dev.hoist.source.DirectoryBuild;
@@ -106,7 +109,7 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var registryTag = tag.contains("/") && isHost(tag.substring(0, tag.indexOf('/')));
+        var registryTag = tag.contains("/") && ImageRef.isHost(tag.substring(0, tag.indexOf('/')));
         int outputs = (to != null ? 1 : 0) + (tar != null ? 1 : 0) + (daemon ? 1 : 0);
         if (outputs > 1) {
             throw new HoistException("give one of --to, --tar, --daemon", HoistException.Kind.USAGE);
@@ -137,28 +140,8 @@ final class BuildCommand implements Callable<Integer> {
             targets.add(to.contains("/") ? to.substring(0, to.indexOf('/')) : to);
         }
         var credentials = CredentialChain.standard(connection.credentials(io), io.env(), Dirs.config()).forRegistries(targets);
-        // A first segment names a registry when it looks like a host (docker's rule); "library/alpine" is Docker Hub's.
-        var first = base.contains("/") ? base.substring(0, base.indexOf('/')) : "";
-        var baseHost = first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "";
-        // The base image is pulled by Jib, which trusts the process's default TLS context: the CAs and
-        // client certificate given for the base's registry become that. Loopback may fall back to
-        // plain HTTP, as for pushes, unless TLS files say the registry speaks TLS.
-        boolean baseTls = !baseHost.isEmpty() && !connection.insecure
-                && connection.options(5, 0, 8).installAsProcessDefault(baseHost);
-        boolean insecureBase = connection.insecure || RegistryOptions.isLoopback(baseHost) && !baseTls;
-        if (!baseHost.isEmpty() && !base.startsWith("tar:") && !base.endsWith(".tar") && !connection.insecure) {
-            // Asked first by hoist's client: an untrusted certificate or an unreachable registry is one
-            // clear line at once, where Jib would retry for a minute before saying so.
-            var client = new dev.hoist.registry.RegistryClient(baseHost, dev.hoist.credentials.CredentialStore.anonymous().lookup(baseHost),
-                    connection.options(1, 0, 8), null);
-            try {
-                client.ping();
-            } catch (HoistException e) {
-                throw new HoistException("--from " + base + ": " + e.getMessage(), e.kind(), e);
-            } finally {
-                client.close();
-            }
-        }
+        var options = connection.options(5, 0, 8);
+        boolean insecureBase = prepareBase(options);
         var name = tag.contains(":") && tag.lastIndexOf(':') > tag.lastIndexOf('/') ? tag : tag + ":latest";
         try {
             var out = tar != null ? tar : Files.createTempFile(Files.createDirectories(Dirs.cache().resolve("spool")), "build-", ".tar");
@@ -173,7 +156,7 @@ final class BuildCommand implements Callable<Integer> {
                     io.err().println("loaded " + name + " into the Docker daemon");
                     return 0;
                 }
-                return push(out, registryTag && to == null, credentials);
+                return push(out, registryTag && to == null, credentials, options);
             } finally {
                 if (tar == null) {
                     Files.deleteIfExists(out);
@@ -185,7 +168,8 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     /** Pushes the built archive on the engine, as {@code hoist push} does: the one push path. */
-    private int push(Path archive, boolean exact, dev.hoist.credentials.CredentialStore credentials) throws IOException {
+    private int push(Path archive, boolean exact, CredentialStore credentials, RegistryOptions options)
+            throws IOException {
         var builder = new dev.hoist.engine.PlanBuilder().environment(io.env()).source(archive.toString());
         if (exact) {
             builder.repository(tag);
@@ -198,11 +182,36 @@ final class BuildCommand implements Callable<Integer> {
         } catch (dev.hoist.engine.PlanException e) {
             throw Problems.report(io, e.problems(), e.kind());
         }
-        return new PlanRun(io, true, report.quiet, report.json).execute(plan, credentials, connection.options(5, 0, 8));
+        return new PlanRun(io, true, report.quiet, report.json).execute(plan, credentials, options);
     }
 
-    private static boolean isHost(String first) {
-        return first.contains(".") || first.contains(":") || first.equals("localhost");
+    /**
+     * Gets a registry base ready for Jib, and says whether Jib may reach it insecurely. Jib trusts the
+     * process's default TLS context, so the CAs and client certificate given for the base's registry
+     * become that; loopback may fall back to plain HTTP, as for pushes, unless TLS files say the
+     * registry speaks TLS. hoist's own client asks the registry first: an untrusted certificate or an
+     * unreachable registry is one clear line at once, where Jib would retry for a minute.
+     */
+    private boolean prepareBase(RegistryOptions options) {
+        boolean registryBase = !base.equals("scratch") && !base.startsWith("tar:") && !base.endsWith(".tar");
+        // A first segment names a registry when it looks like a host (docker's rule); "library/alpine" is Docker Hub's.
+        var first = base.contains("/") ? base.substring(0, base.indexOf('/')) : "";
+        if (!registryBase || !ImageRef.isHost(first)) {
+            return connection.insecure;
+        }
+        if (connection.insecure) {
+            return true;
+        }
+        boolean tlsGiven = options.installAsProcessDefault(first);
+        var client = new RegistryClient(first, CredentialStore.anonymous().lookup(first), options, null);
+        try {
+            client.ping();
+        } catch (HoistException e) {
+            throw new HoistException("--from " + base + ": " + e.getMessage(), e.kind(), e);
+        } finally {
+            client.close();
+        }
+        return RegistryOptions.isLoopback(first) && !tlsGiven;
     }
 
     private static List<String> words(String text) {

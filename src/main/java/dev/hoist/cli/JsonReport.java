@@ -3,6 +3,7 @@ package dev.hoist.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hoist.engine.ImageResult;
 import dev.hoist.engine.PushResult;
+import dev.hoist.image.ImageRef;
 import dev.hoist.image.Json;
 import picocli.CommandLine;
 
@@ -94,7 +95,7 @@ final class JsonReport {
         }
         int slash = next.indexOf('/');
         var first = slash < 0 ? next : next.substring(0, slash);
-        boolean looksLikeRegistry = slash > 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"));
+        boolean looksLikeRegistry = slash > 0 && ImageRef.isHost(first);
         return !looksLikeRegistry;
     }
 

@@ -34,7 +34,7 @@ public record Mapping(String stripPrefix, String rename, List<String> extraTags)
         int slash = r.indexOf('/');
         if (slash > 0) {
             var first = r.substring(0, slash);
-            if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+            if (ImageRef.isHost(first)) {
                 r = r.substring(slash + 1);
             }
         }

@@ -46,7 +46,7 @@ public record ImageRef(String registry, String repository, String tag, Digest di
         if (!HOST.matcher(host).matches()) {
             throw new IllegalArgumentException("'" + text + "': invalid registry host '" + host + "'");
         }
-        if (!host.contains(".") && !host.contains(":") && !host.equals("localhost") && !host.startsWith("[")) {
+        if (!isHost(host)) {
             throw new IllegalArgumentException("'" + text + "' has no registry host: expected HOST[:PORT]/REPOSITORY[:TAG], e.g. localhost:5000/" + rest);
         }
         String tag = null;
@@ -79,6 +79,15 @@ public record ImageRef(String registry, String repository, String tag, Digest di
         if (path.length() > 255) {
             throw new IllegalArgumentException("'" + text + "': repository name is longer than 255 characters");
         }
+    }
+
+    /**
+     * Docker's rule for the first segment of a reference: a registry host when it has a dot or a
+     * port, is {@code localhost} or an IPv6 literal; otherwise it is part of a Docker Hub name.
+     */
+    public static boolean isHost(String firstSegment) {
+        return firstSegment.contains(".") || firstSegment.contains(":") || firstSegment.equals("localhost")
+                || firstSegment.startsWith("[");
     }
 
     public static boolean isValidRepository(String repository) {
