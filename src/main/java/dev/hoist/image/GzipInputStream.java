@@ -41,7 +41,7 @@ public final class GzipInputStream extends InputStream {
     private static final int SAMPLE = 4 * 1024;
 
     /** Part of every cached compressed digest's key: change the format and old cache entries stop matching. */
-    public static final String SCHEME = "gzip-" + LEVEL + "-b" + (BLOCK / 1024) + "s";
+    public static final String SCHEME = "gzip-" + LEVEL + "-b" + (BLOCK / 1024) + "e";
 
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -168,10 +168,24 @@ public final class GzipInputStream extends InputStream {
         }
     }
 
+    /** {@code c ln c} for every count a sample can hold, so the entropy test needs no logarithm per block. */
+    private static final double[] C_LN_C = new double[SAMPLE + 1];
+    /** A sample is random-looking when {@code sum(c ln c)} stays at or under this: entropy of 7.5 bits per byte or more. */
+    private static final double RANDOM_BELOW;
+
+    static {
+        for (int c = 1; c <= SAMPLE; c++) {
+            C_LN_C[c] = c * StrictMath.log(c);
+        }
+        // entropy (nats) = ln N - sum(c ln c) / N, so entropy < 7.5 bits  <=>  sum(c ln c) > N (ln N - 7.5 ln 2)
+        RANDOM_BELOW = SAMPLE * (StrictMath.log(SAMPLE) - 7.5 * StrictMath.log(2));
+    }
+
     /**
      * Whether deflating the block is worth it: some of three 4 KiB samples (start, middle, end) has
      * an order-0 entropy under 7.5 bits per byte. Random and already compressed data measure ~7.95;
-     * text, code and binaries far less. A histogram costs a fraction of a trial deflate.
+     * text, code and binaries far less. A histogram costs a fraction of a trial deflate, and the
+     * table of {@code c ln c} (StrictMath) gives the same answer on every platform.
      */
     static boolean compressible(byte[] block) {
         if (block.length < 4 * SAMPLE) {
@@ -183,15 +197,11 @@ public final class GzipInputStream extends InputStream {
             for (int i = offset; i < offset + SAMPLE; i++) {
                 counts[block[i] & 0xff]++;
             }
-            double bits = 0;
+            double sum = 0;
             for (int c : counts) {
-                if (c > 0) {
-                    double p = (double) c / SAMPLE;
-                    bits -= p * StrictMath.log(p);
-                }
+                sum += C_LN_C[c];
             }
-            // StrictMath: the same answer on every platform, so the same output.
-            if (bits / StrictMath.log(2) < 7.5) {
+            if (sum > RANDOM_BELOW) {
                 return true;
             }
         }
