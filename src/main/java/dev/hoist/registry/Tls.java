@@ -104,10 +104,42 @@ final class Tls {
         return context(insecure, files.caCerts(), files.clientCert(), files.clientKey());
     }
 
+    /**
+     * Contexts already built, by their inputs (files with their modification times): checking the
+     * flags, each registry's client and Jib's default share one, the trust store read once.
+     */
+    private static final java.util.Map<List<Object>, SSLContext> BUILT = new java.util.concurrent.ConcurrentHashMap<>();
+
     static SSLContext context(boolean insecure, List<Path> caCerts, Path clientCert, Path clientKey) {
         if ((clientCert == null) != (clientKey == null)) {
             throw new HoistException("a client certificate needs its key: give both --cert and --key", HoistException.Kind.USAGE);
         }
+        var key = new java.util.ArrayList<Object>();
+        key.add(insecure);
+        for (var file : caCerts) {
+            key.add(file.toAbsolutePath());
+            key.add(modified(file));
+        }
+        key.add(clientCert == null ? "" : clientCert.toAbsolutePath() + "@" + modified(clientCert));
+        key.add(clientKey == null ? "" : clientKey.toAbsolutePath() + "@" + modified(clientKey));
+        var cached = BUILT.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        var built = build(insecure, caCerts, clientCert, clientKey);
+        BUILT.put(List.copyOf(key), built);
+        return built;
+    }
+
+    private static long modified(Path file) {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(file).toMillis();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    private static SSLContext build(boolean insecure, List<Path> caCerts, Path clientCert, Path clientKey) {
         try {
             var context = SSLContext.getInstance("TLS");
             TrustManager trust = insecure ? new TrustAll() : trustManager(caCerts);
