@@ -47,15 +47,12 @@ public final class GzipInputStream extends InputStream {
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
     /** Blocks compressed ahead of the reader, per stream: enough to keep every core busy, bounded in memory. */
     private static final int AHEAD = Math.min(2 * THREADS + 2, 12);
+    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
     private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
-        var t = new Thread(r, "hoist-gzip-" + Counter.NEXT.incrementAndGet());
+        var t = new Thread(r, "hoist-gzip-" + THREAD_NUMBER.incrementAndGet());
         t.setDaemon(true);
         return t;
     });
-
-    private static final class Counter {
-        static final AtomicInteger NEXT = new AtomicInteger();
-    }
 
     private final InputStream in;
     private final CRC32 crc = new CRC32();

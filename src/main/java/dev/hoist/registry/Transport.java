@@ -35,8 +35,8 @@ final class Transport {
     private final java.util.concurrent.ExecutorService executor;
     private final boolean plainHttpAllowed;
     private final Tls.Files tlsFiles;
-    private volatile HttpClient plainClient;
-    private volatile HttpClient tlsClient;
+    private HttpClient plainClient;
+    private HttpClient tlsClient;
     private volatile URI base;
 
     Transport(String host, RegistryOptions options) {
@@ -51,35 +51,25 @@ final class Transport {
         });
         if (!tlsFiles.caCerts().isEmpty() || tlsFiles.clientCert() != null || tlsFiles.clientKey() != null) {
             // TLS material was given: a mistake in it is reported at once, not at the first request.
-            tlsClient();
+            client(true);
         }
     }
 
-    private HttpClient tlsClient() {
-        var c = tlsClient;
-        if (c == null) {
-            synchronized (this) {
-                if (tlsClient == null) {
-                    tlsClient = build(Tls.context(tlsFiles, options.insecure()));
-                }
-                c = tlsClient;
+    /**
+     * The client for https:// (the TLS context built on first use) or for http:// (a context that
+     * makes no TLS, so the JDK's default one is never built).
+     */
+    private synchronized HttpClient client(boolean tls) {
+        if (tls) {
+            if (tlsClient == null) {
+                tlsClient = build(Tls.context(tlsFiles, options.insecure()));
             }
+            return tlsClient;
         }
-        return c;
-    }
-
-    /** For http:// only: a TLS context that makes no TLS, so the JDK's default one is not built. */
-    private HttpClient plainClient() {
-        var c = plainClient;
-        if (c == null) {
-            synchronized (this) {
-                if (plainClient == null) {
-                    plainClient = build(Tls.plainOnly());
-                }
-                c = plainClient;
-            }
+        if (plainClient == null) {
+            plainClient = build(Tls.plainOnly());
         }
-        return c;
+        return plainClient;
     }
 
     private HttpClient build(javax.net.ssl.SSLContext ssl) {
@@ -189,8 +179,7 @@ final class Transport {
         var request = builder.build();
         long start = System.nanoTime();
         try {
-            var client = "https".equals(uri.getScheme()) ? tlsClient() : plainClient();
-            var response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            var response = client("https".equals(uri.getScheme())).send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (log.isDebugEnabled()) {
                 log.debug("{} {} -> {} ({} ms){}", request.method(), redact(uri), response.statusCode(),
                         (System.nanoTime() - start) / 1_000_000,
