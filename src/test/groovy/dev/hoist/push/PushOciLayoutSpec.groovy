@@ -6,14 +6,19 @@ import dev.hoist.support.Proc
 
 class PushOciLayoutSpec extends IntegrationSpec {
 
+    /** An OCI layout in tmp/layout holding demo/app:1.0 as tag 1.0, written by skopeo from a docker-save archive; its digest. */
+    String appLayout(List layers) {
+        def img = images()
+        def archive = new File(tmp, 'app.tar')
+        img.dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: layers]])
+        img.ociLayoutBySkopeo(archive, 'demo/app:1.0', new File(tmp, 'layout'), '1.0')
+    }
+
     def "pushes an OCI layout written by skopeo byte for byte: the digest skopeo reports"() {
         given:
         def reg = registry()
-        def img = images()
-        def archive = new File(tmp, 'app.tar')
-        img.dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['base', 250_000], ['app', 70_000]]]])
         def layout = new File(tmp, 'layout')
-        def digest = img.ociLayoutBySkopeo(archive, 'demo/app:1.0', layout, '1.0')
+        def digest = appLayout([['base', 250_000], ['app', 70_000]])
 
         when:
         def run = hoist(['push', "oci:${layout.path}:1.0".toString(), "${reg.host}/demo/app:1.0".toString(), '--json'])
@@ -28,11 +33,8 @@ class PushOciLayoutSpec extends IntegrationSpec {
     def "a later run to another repository of the registry mounts the blobs an earlier run pushed"() {
         given:
         def reg = registry()
-        def img = images()
-        def archive = new File(tmp, 'app.tar')
-        img.dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['base', 250_000], ['app', 70_000]]]])
         def layout = new File(tmp, 'layout')
-        def digest = img.ociLayoutBySkopeo(archive, 'demo/app:1.0', layout, '1.0')
+        def digest = appLayout([['base', 250_000], ['app', 70_000]])
         def source = "oci:${layout.path}:1.0".toString()
         assert hoist(['push', source, "${reg.host}/team-a/app:1.0".toString(), '-q']).exit == 0
         def putsBefore = reg.countRequests('PUT', '/blobs/uploads/')
@@ -139,11 +141,8 @@ class PushOciLayoutSpec extends IntegrationSpec {
     def "a tampered blob fails its image before any manifest is written"() {
         given:
         def reg = registry()
-        def img = images()
-        def archive = new File(tmp, 'app.tar')
-        img.dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['base', 100_000]]]])
         def layout = new File(tmp, 'layout')
-        img.ociLayoutBySkopeo(archive, 'demo/app:1.0', layout, '1.0')
+        appLayout([['base', 100_000]])
         def manifest = new groovy.json.JsonSlurper().parse(new File(layout, "blobs/sha256/${Images.hex(Images.skopeoDigest("oci:${layout.path}:1.0"))}"))
         def layerFile = new File(layout, "blobs/sha256/${Images.hex(manifest.layers[0].digest)}")
         def bytes = layerFile.bytes
@@ -164,15 +163,12 @@ class PushOciLayoutSpec extends IntegrationSpec {
     def "uploads in chunks with --chunk-size, for stored blobs and for layers compressed on the way"() {
         given:
         def reg = registry()
-        def img = images()
-        def archive = new File(tmp, 'app.tar')
-        img.dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['base', 300_000]]]])
         def layout = new File(tmp, 'layout')
-        def digest = img.ociLayoutBySkopeo(archive, 'demo/app:1.0', layout, '1.0')
+        def digest = appLayout([['base', 300_000]])
 
         when:
         def fromLayout = hoist(['push', "oci:${layout.path}:1.0".toString(), "${reg.host}/from-layout:1.0".toString(), '--chunk-size', '64KiB'])
-        def fromArchive = hoist(['push', archive.path, "${reg.host}/from-archive:1.0".toString(), '--chunk-size', '64KiB'])
+        def fromArchive = hoist(['push', new File(tmp, 'app.tar').path, "${reg.host}/from-archive:1.0".toString(), '--chunk-size', '64KiB'])
 
         then: 'each layer of about 150 kB compressed goes up in three 64 KiB PATCHes, not one'
         fromLayout.exit == 0
