@@ -4,7 +4,7 @@ import dev.hoist.Dirs;
 import dev.hoist.HoistException;
 import dev.hoist.credentials.CredentialStore;
 import dev.hoist.engine.BlobInfoCache;
-import dev.hoist.engine.CancelToken;
+import dev.hoist.engine.Jobs;
 import dev.hoist.engine.PushEngine;
 import dev.hoist.engine.PushListener;
 import dev.hoist.engine.PushPlan;
@@ -37,10 +37,10 @@ record PlanRun(Main.Io io, boolean progress, boolean quiet, String json) {
         if (progress && !quiet) {
             listeners.add(io.terminal() ? new LiveProgress(io.err()) : new PlainProgress(io.err()));
         }
-        var cancel = new CancelToken();
+        var job = new Jobs(engine).submit(String.join(" ", "hoist", "push"), plan, null, 0, listeners);
         var finished = new CountDownLatch(1);
         var hook = new Thread(() -> {
-            cancel.cancel();
+            job.cancel();
             try {
                 finished.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
@@ -50,8 +50,12 @@ record PlanRun(Main.Io io, boolean progress, boolean quiet, String json) {
         Runtime.getRuntime().addShutdownHook(hook);
         PushResult result;
         try {
-            result = engine.run(plan, listeners, cancel);
+            result = job.await();
             report(result);
+        } catch (InterruptedException e) {
+            job.cancel();
+            Thread.currentThread().interrupt();
+            throw new HoistException("interrupted", HoistException.Kind.CANCELLED, e);
         } finally {
             registries.close();
             finished.countDown();

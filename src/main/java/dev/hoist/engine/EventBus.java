@@ -3,40 +3,79 @@ package dev.hoist.engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Hands events to each listener on its own thread, in publication order, so a slow listener never
- * slows a transfer. {@link #close()} delivers what is queued and waits for it.
+ * slows a transfer; folds (the job's model) run on the publishing thread, they only add up figures.
+ * Every listener's queue is bounded: when a listener falls behind, byte counts are dropped first,
+ * then anything, so a listener that stops reading costs a bounded amount of memory.
+ * {@link #close()} delivers what is queued to the listeners given at construction and waits for it.
  */
 final class EventBus implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventBus.class);
     private static final Object END = new Object();
+    static final int CAPACITY = 10_000;
+    /** Beyond this backlog a listener gets no more byte counts: they would be stale when it got them. */
+    static final int PROGRESS_BACKLOG = 256;
 
-    private record Lane(PushListener listener, BlockingQueue<Object> queue, Thread thread) {
-    }
+    private static final class Lane {
+        final PushListener listener;
+        final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(CAPACITY + 1);
+        final boolean awaited;
+        final AtomicLong dropped = new AtomicLong();
+        Thread thread;
 
-    private final List<Lane> lanes = new ArrayList<>();
-
-    EventBus(List<PushListener> listeners) {
-        for (var listener : listeners) {
-            var queue = new LinkedBlockingQueue<Object>();
-            var thread = new Thread(() -> drain(listener, queue), "hoist-events");
-            thread.setDaemon(true);
-            lanes.add(new Lane(listener, queue, thread));
-            thread.start();
+        Lane(PushListener listener, boolean awaited) {
+            this.listener = listener;
+            this.awaited = awaited;
         }
     }
 
-    private static void drain(PushListener listener, BlockingQueue<Object> queue) {
+    private final List<Lane> lanes = new CopyOnWriteArrayList<>();
+    private final List<Consumer<PushEvent>> folds;
+
+    EventBus(List<PushListener> listeners) {
+        this(listeners, List.of());
+    }
+
+    EventBus(List<PushListener> listeners, List<Consumer<PushEvent>> folds) {
+        this.folds = List.copyOf(folds);
+        listeners.forEach(l -> start(new Lane(l, true)));
+    }
+
+    /** A listener that joins later (a viewer attaching): it gets what is published from now on; close does not wait for it. */
+    void add(PushListener listener) {
+        start(new Lane(listener, false));
+    }
+
+    void remove(PushListener listener) {
+        for (var lane : lanes) {
+            if (lane.listener == listener && lanes.remove(lane)) {
+                lane.queue.clear();
+                lane.queue.offer(END);
+            }
+        }
+    }
+
+    private void start(Lane lane) {
+        lane.thread = new Thread(() -> drain(lane), "hoist-events");
+        lane.thread.setDaemon(true);
+        lanes.add(lane);
+        lane.thread.start();
+    }
+
+    private static void drain(Lane lane) {
         while (true) {
             Object next;
             try {
-                next = queue.take();
+                next = lane.queue.take();
             } catch (InterruptedException e) {
                 return;
             }
@@ -44,7 +83,7 @@ final class EventBus implements AutoCloseable {
                 return;
             }
             try {
-                listener.on((PushEvent) next);
+                lane.listener.on((PushEvent) next);
             } catch (RuntimeException e) {
                 log.warn("event listener failed: {}", e.toString());
                 log.debug("event listener failure", e);
@@ -53,17 +92,38 @@ final class EventBus implements AutoCloseable {
     }
 
     void publish(PushEvent event) {
+        for (var fold : folds) {
+            fold.accept(event);
+        }
         for (var lane : lanes) {
-            lane.queue.add(event);
+            int backlog = lane.queue.size();
+            boolean keep = backlog < CAPACITY && (backlog < PROGRESS_BACKLOG || !(event instanceof PushEvent.BlobProgress));
+            if (!keep || !lane.queue.offer(event)) {
+                if (lane.dropped.getAndIncrement() == 0 && !(event instanceof PushEvent.BlobProgress)) {
+                    log.debug("an event listener fell {} events behind; dropping events for it", backlog);
+                }
+            }
         }
     }
 
     @Override
     public void close() {
         for (var lane : lanes) {
-            lane.queue.add(END);
+            if (lane.awaited) {
+                try {
+                    lane.queue.put(END);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            } else if (!lane.queue.offer(END)) {
+                lane.thread.interrupt();
+            }
         }
         for (var lane : lanes) {
+            if (!lane.awaited) {
+                continue;
+            }
             try {
                 lane.thread.join();
             } catch (InterruptedException e) {
@@ -71,5 +131,6 @@ final class EventBus implements AutoCloseable {
                 return;
             }
         }
+        lanes.clear();
     }
 }

@@ -59,24 +59,55 @@ public final class PushEngine {
         this.blobInfo = blobInfo;
     }
 
+    /** Runs a plan to its end on the calling thread, without a {@link Job}: no pause, no live limits. */
     public PushResult run(PushPlan plan, List<PushListener> listeners, CancelToken cancel) {
-        var bus = new EventBus(listeners);
+        try (var bus = new EventBus(listeners)) {
+            return run(plan, bus, cancel, new JobGate(plan.concurrency(), 0, cancel));
+        }
+    }
+
+    /** Whose request is under way on a thread: retries are told to the run, image and blob they belong to. */
+    private record Context(Run run, ImageRef target, Digest blob, int worker) {
+    }
+
+    private static final ThreadLocal<Context> context = new ThreadLocal<>();
+
+    PushResult run(PushPlan plan, EventBus bus, CancelToken cancel, JobGate gate) {
         var retries = new AtomicInteger();
-        // Counts retries for the report; Ctrl-C ends a retry's wait (a long Retry-After) at once.
+        var runs = new java.util.concurrent.atomic.AtomicReference<Run>();
+        // Counts retries for the report; Ctrl-C ends a retry's wait (a long Retry-After) at once. Several runs
+        // may share the registries (the shell's jobs): each counts, and stops, only its own requests.
         var onRetry = new dev.hoist.registry.Retry.Listener() {
             @Override
             public void retrying(int attempt, Duration delay, String reason) {
-                retries.incrementAndGet();
-                bus.publish(new PushEvent.Retrying(attempt, delay, reason));
+                told(attempt, delay, reason, 0, null);
+            }
+
+            @Override
+            public void retrying(int attempt, Duration delay, dev.hoist.registry.RegistryException failure) {
+                told(attempt, delay, failure.getMessage(), failure.status(), failure.retryAfter());
+            }
+
+            private void told(int attempt, Duration delay, String reason, int status, Duration retryAfter) {
+                var c = context.get();
+                if (c == null || c.run == runs.get()) {
+                    retries.incrementAndGet();
+                    bus.publish(new PushEvent.Retrying(attempt, delay, reason, c == null ? null : c.target,
+                            c == null ? null : c.blob, c == null ? null : c.target.registry(), status, retryAfter));
+                }
             }
 
             @Override
             public boolean stopped() {
-                return cancel.isCancelled();
+                var c = context.get();
+                return (c == null || c.run == runs.get()) && cancel.isCancelled();
             }
         };
         registries.addRetryListener(onRetry);
-        var blobPool = Executors.newFixedThreadPool(plan.concurrency(), daemon("hoist-blob-"));
+        // A fixed pool whose size follows the job's concurrency as it is changed while running.
+        var blobPool = new java.util.concurrent.ThreadPoolExecutor(gate.concurrency(), gate.concurrency(), 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), daemon("hoist-blob-"));
+        gate.onResize(n -> resize(blobPool, n));
         // Image threads mostly wait for blobs: more of them than blob workers keep the blob pool full
         // while some images wait for a large shared layer. With --fail-fast, no more images under way
         // than blob workers, so a failure stops the rest before they start.
@@ -87,9 +118,10 @@ public final class PushEngine {
         try {
             bus.publish(new PushEvent.PlanStarted(plan.items().size(), plan.concurrency(), sourceBytes(plan), plan.dryRun()));
             plan.items().forEach(item -> bus.publish(new PushEvent.ImageQueued(item.source(), item.target())));
-            var run = new Run(plan, bus, blobPool, cancel);
+            var run = new Run(plan, bus, blobPool, cancel, gate);
+            runs.set(run);
             var futures = plan.items().stream()
-                    .map(item -> CompletableFuture.supplyAsync(() -> run.push(item), imagePool))
+                    .map(item -> CompletableFuture.supplyAsync(() -> run.within(item.target(), null, 0, () -> run.push(item)), imagePool))
                     .toList();
             var results = futures.stream().map(CompletableFuture::join).toList();
             run.stagings.forEach(Staging::finish);
@@ -105,10 +137,23 @@ public final class PushEngine {
             bus.publish(new PushEvent.PlanDone(result));
             return result;
         } finally {
+            gate.onResize(n -> { });
             blobPool.shutdownNow();
             imagePool.shutdownNow();
             registries.removeRetryListener(onRetry);
-            bus.close();
+        }
+    }
+
+    private static void resize(java.util.concurrent.ThreadPoolExecutor pool, int n) {
+        synchronized (pool) {
+            // The core size may never exceed the maximum: grow the maximum first, shrink it last.
+            if (n > pool.getMaximumPoolSize()) {
+                pool.setMaximumPoolSize(n);
+                pool.setCorePoolSize(n);
+            } else {
+                pool.setCorePoolSize(n);
+                pool.setMaximumPoolSize(n);
+            }
         }
     }
 
@@ -179,16 +224,34 @@ public final class PushEngine {
         private final EventBus bus;
         private final ExecutorService blobPool;
         private final CancelToken cancel;
+        private final JobGate gate;
         private final AtomicBoolean failed = new AtomicBoolean();
         private final Map<String, CompletableFuture<Descriptor>> inRepository = new ConcurrentHashMap<>();
         private final Map<String, CompletableFuture<Holder>> inStore = new ConcurrentHashMap<>();
         final java.util.Set<Staging> stagings = ConcurrentHashMap.newKeySet();
 
-        Run(PushPlan plan, EventBus bus, ExecutorService blobPool, CancelToken cancel) {
+        Run(PushPlan plan, EventBus bus, ExecutorService blobPool, CancelToken cancel, JobGate gate) {
             this.plan = plan;
             this.bus = bus;
             this.blobPool = blobPool;
             this.cancel = cancel;
+            this.gate = gate;
+        }
+
+        /** Runs work with this thread marked as working for this run, image and blob (for retries and events). */
+        <T> T within(ImageRef target, Digest blob, int worker, java.util.function.Supplier<T> work) {
+            var before = context.get();
+            context.set(new Context(this, target, blob, worker));
+            try {
+                return work.get();
+            } finally {
+                context.set(before);
+            }
+        }
+
+        private int worker() {
+            var c = context.get();
+            return c == null || c.run != this ? 0 : c.worker;
         }
 
         ImageResult push(PushItem item) {
@@ -204,6 +267,7 @@ public final class PushEngine {
                 var recipe = recipe(item.artifact(), dest);
                 var known = knownDigest(item.artifact()).or(() -> recipe.flatMap(blobInfo::manifest));
                 if (known.isPresent()) {
+                    gate.awaitRunning();
                     var existing = dest.manifestDigest(reference);
                     if (existing.isPresent() && existing.get().equals(known.get())) {
                         var result = result(item, new Pushed(known.get(), mediaType(item.artifact()), true), tally, start, null);
@@ -281,6 +345,7 @@ public final class PushEngine {
         private Pushed putManifest(Destination dest, ImageRef target, String reference, byte[] raw, String mediaType,
                                    Digest digest, boolean index, boolean checked) {
             cancel.check();
+            gate.awaitRunning();
             if (!checked) {
                 var existing = dest.manifestDigest(reference);
                 if (existing.isPresent() && existing.get().equals(digest)) {
@@ -290,6 +355,7 @@ public final class PushEngine {
             if (plan.dryRun()) {
                 return new Pushed(digest, mediaType, false);
             }
+            gate.awaitRunning();
             var pushed = dest.putManifest(reference, raw, mediaType);
             var shown = Digest.isDigest(reference) ? new ImageRef(target.registry(), target.repository(), null, pushed)
                     : new ImageRef(target.registry(), target.repository(), reference, pushed);
@@ -299,6 +365,7 @@ public final class PushEngine {
 
         private CompletableFuture<Descriptor> blob(Destination dest, ImageRef target, Layer layer, Tally tally) {
             var key = dest.storeKey() + "/" + dest.repository() + "@" + sourceDigest(layer);
+            bus.publish(new PushEvent.BlobQueued(target, sourceDigest(layer), layer.sourceSize()));
             var mine = new CompletableFuture<Descriptor>();
             var existing = inRepository.putIfAbsent(key, mine);
             if (existing != null) {
@@ -309,10 +376,17 @@ public final class PushEngine {
                 });
             }
             blobPool.execute(() -> {
+                int worker = 0;
                 try {
-                    mine.complete(transfer(dest, target, layer, tally));
+                    // A worker slot: none is given while the job is paused or all its slots are busy.
+                    worker = gate.acquire();
+                    mine.complete(within(target, sourceDigest(layer), worker, () -> transfer(dest, target, layer, tally)));
                 } catch (Throwable t) {
                     mine.completeExceptionally(t);
+                } finally {
+                    if (worker > 0) {
+                        gate.release(worker);
+                    }
                 }
             });
             return mine;
@@ -322,7 +396,7 @@ public final class PushEngine {
             cancel.check();
             var source = sourceDigest(layer);
             var known = knownBlob(layer);
-            if (known != null && dest.hasBlob(known.digest())) {
+            if (known != null && gated(() -> dest.hasBlob(known.digest()))) {
                 tally.skipped.incrementAndGet();
                 bus.publish(new PushEvent.BlobSkipped(target, known.digest(), known.size(), "already in the target"));
                 remember(dest, known.digest());
@@ -341,6 +415,9 @@ public final class PushEngine {
             var mine = new CompletableFuture<Holder>();
             var other = inStore.putIfAbsent(dest.storeKey() + "@" + source, mine);
             if (other != null) {
+                if (!other.isDone()) {
+                    bus.publish(new PushEvent.BlobWaiting(target, source, layer.sourceSize(), worker()));
+                }
                 var holder = waitFor(other);
                 if (holder != null) {
                     return fromHolder(dest, target, layer, known, holder, tally);
@@ -367,7 +444,7 @@ public final class PushEngine {
             stagings.add(staging);
             staging.attach(dest.storeKey(), dest.repository(), streamed -> {
                 var key = Digest.sha256(("streamed " + streamed.content().location()).getBytes(StandardCharsets.UTF_8));
-                bus.publish(new PushEvent.BlobStarted(target, key, streamed.size(), true));
+                bus.publish(new PushEvent.BlobStarted(target, key, streamed.size(), true, worker()));
                 long t0 = System.nanoTime();
                 var r = dest.putCompressed(streamed, progress(target, key, streamed.size()));
                 count(dest, target, key, r, null, tally, t0);
@@ -394,8 +471,9 @@ public final class PushEngine {
                 return descriptor;
             }
             var blob = known != null ? known : new Blob(descriptor, gzipOf((CompressedLayer) layer));
+            bus.publish(new PushEvent.MountStarted(target, sourceDigest(layer), blob.size(), holder.repository, worker()));
             long t0 = System.nanoTime();
-            var r = dest.putBlob(blob, holder.repository, progress(target, sourceDigest(layer), layer.sourceSize()));
+            var r = gated(() -> dest.putBlob(blob, holder.repository, progress(target, sourceDigest(layer), layer.sourceSize())));
             count(dest, target, sourceDigest(layer), r, holder.repository, tally, t0);
             return descriptor;
         }
@@ -404,11 +482,13 @@ public final class PushEngine {
             var source = sourceDigest(layer);
             if (known != null) {
                 try {
-                    bus.publish(new PushEvent.BlobStarted(target, source, layer.sourceSize(), layer instanceof CompressedLayer));
-                    long t0 = System.nanoTime();
                     // A repository of this registry that held the blob in an earlier run: the registry mounts it, or says no.
                     var mountFrom = remembered(dest, known.digest());
-                    var r = dest.putBlob(known, mountFrom, progress(target, source, layer.sourceSize()));
+                    bus.publish(mountFrom != null
+                            ? new PushEvent.MountStarted(target, source, known.size(), mountFrom, worker())
+                            : new PushEvent.BlobStarted(target, source, layer.sourceSize(), layer instanceof CompressedLayer, worker()));
+                    long t0 = System.nanoTime();
+                    var r = gated(() -> dest.putBlob(known, mountFrom, progress(target, source, layer.sourceSize())));
                     count(dest, target, source, r, mountFrom, tally, t0);
                     return known.descriptor();
                 } catch (HoistException e) {
@@ -419,9 +499,9 @@ public final class PushEngine {
                 }
             }
             var compressed = (CompressedLayer) layer;
-            bus.publish(new PushEvent.BlobStarted(target, source, compressed.size(), true));
+            bus.publish(new PushEvent.BlobStarted(target, source, compressed.size(), true, worker()));
             long t0 = System.nanoTime();
-            var r = dest.putCompressed(compressed, progress(target, source, compressed.size()));
+            var r = gated(() -> dest.putCompressed(compressed, progress(target, source, compressed.size())));
             blobInfo.put(compressed.diffId(), new BlobInfoCache.Entry(r.descriptor().digest(), r.descriptor().size()));
             count(dest, target, source, r, null, tally, t0);
             return r.descriptor();
@@ -441,7 +521,7 @@ public final class PushEngine {
             remember(dest, r.descriptor().digest());
             if (r.how() == UploadResult.How.MOUNTED) {
                 tally.mounted.incrementAndGet();
-                bus.publish(new PushEvent.BlobMounted(target, r.descriptor().digest(), r.descriptor().size(), mountedFrom));
+                bus.publish(new PushEvent.BlobMounted(target, r.descriptor().digest(), r.descriptor().size(), mountedFrom, source));
                 return;
             }
             tally.uploaded.incrementAndGet();
@@ -485,12 +565,29 @@ public final class PushEngine {
             }
         }
 
-        /** Publishes progress at most every 100 ms per blob, and stops the transfer when cancelled. */
+        /** Waits while the job is paused, then makes a request. */
+        private <T> T gated(java.util.function.Supplier<T> request) {
+            gate.awaitRunning();
+            return request.get();
+        }
+
+        /**
+         * Publishes progress at most every 100 ms per blob, holds the transfer to the job's bandwidth
+         * limit, and stops it when cancelled.
+         */
         private TransferListener progress(ImageRef target, Digest key, long size) {
             var last = new AtomicLong(System.nanoTime());
+            var counted = new AtomicLong();
             return bytes -> {
                 if (cancel.isCancelled()) {
                     throw new IOException(new HoistException("cancelled", HoistException.Kind.CANCELLED));
+                }
+                // A count lower than the last is a new attempt, reading from the start.
+                long before = counted.getAndSet(bytes);
+                try {
+                    gate.throttle(bytes >= before ? bytes - before : bytes);
+                } catch (HoistException e) {
+                    throw new IOException(e);
                 }
                 long now = System.nanoTime();
                 long prev = last.get();

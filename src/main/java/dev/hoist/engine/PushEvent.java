@@ -19,7 +19,24 @@ public sealed interface PushEvent {
     record ImageQueued(String source, ImageRef target) implements PushEvent {
     }
 
-    record BlobStarted(ImageRef target, Digest blob, long size, boolean compressing) implements PushEvent {
+    /** One more blob an image needs, before it is known whether it must be sent: counts the image's blobs. */
+    record BlobQueued(ImageRef target, Digest blob, long size) implements PushEvent {
+    }
+
+    /** @param worker the blob worker slot (1..concurrency) doing it, 0 when no worker of the pool does (a daemon export) */
+    record BlobStarted(ImageRef target, Digest blob, long size, boolean compressing, int worker) implements PushEvent {
+
+        public BlobStarted(ImageRef target, Digest blob, long size, boolean compressing) {
+            this(target, blob, size, compressing, 0);
+        }
+    }
+
+    /** A worker asks the registry to mount a blob from another repository of it. */
+    record MountStarted(ImageRef target, Digest blob, long size, String fromRepository, int worker) implements PushEvent {
+    }
+
+    /** A worker waits for another image of this run to get a blob into the same registry, to mount it from there. */
+    record BlobWaiting(ImageRef target, Digest blob, long size, int worker) implements PushEvent {
     }
 
     record BlobProgress(ImageRef target, Digest blob, long bytes, long size) implements PushEvent {
@@ -29,7 +46,12 @@ public sealed interface PushEvent {
     record BlobSkipped(ImageRef target, Digest blob, long size, String reason) implements PushEvent {
     }
 
-    record BlobMounted(ImageRef target, Digest blob, long size, String fromRepository) implements PushEvent {
+    /** @param source what the blob was known by when its transfer started (a diff ID for a layer compressed before) */
+    record BlobMounted(ImageRef target, Digest blob, long size, String fromRepository, Digest source) implements PushEvent {
+
+        public BlobMounted(ImageRef target, Digest blob, long size, String fromRepository) {
+            this(target, blob, size, fromRepository, blob);
+        }
     }
 
     /** @param source what the blob was known by while it was read (a diff ID for compressed layers) */
@@ -40,7 +62,16 @@ public sealed interface PushEvent {
     record ManifestPushed(ImageRef target, Digest digest, String mediaType, boolean index) implements PushEvent {
     }
 
-    record Retrying(int attempt, Duration delay, String reason) implements PushEvent {
+    /**
+     * A request failed and will be tried again after {@code delay}. Target, blob and registry say whose request it
+     * was (null when not known); status is the HTTP status (0: no answer); retryAfter what the registry asked, or null.
+     */
+    record Retrying(int attempt, Duration delay, String reason, ImageRef target, Digest blob, String registry,
+                    int status, Duration retryAfter) implements PushEvent {
+
+        public Retrying(int attempt, Duration delay, String reason) {
+            this(attempt, delay, reason, null, null, null, 0, null);
+        }
     }
 
     /** In a dry run: what would be sent ({@code how} is "upload" or "mount"), with the size known so far. */

@@ -21,4 +21,9 @@ public record PushPlan(List<PushItem> items, int found, int concurrency, boolean
             throw new IllegalArgumentException("concurrency must be at least 1");
         }
     }
+
+    /** The same plan for other items (a retry of the failed ones), everything else as it was. */
+    public PushPlan withItems(List<PushItem> items) {
+        return new PushPlan(items, found, concurrency, failFast, dryRun);
+    }
 }

@@ -54,6 +54,11 @@ public final class Registries implements AutoCloseable {
             }
 
             @Override
+            public void retrying(int attempt, java.time.Duration delay, dev.hoist.registry.RegistryException failure) {
+                retryListeners.forEach(l -> l.retrying(attempt, delay, failure));
+            }
+
+            @Override
             public boolean stopped() {
                 return retryListeners.stream().anyMatch(Retry.Listener::stopped);
             }

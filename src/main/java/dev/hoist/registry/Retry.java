@@ -20,6 +20,11 @@ public final class Retry {
     public interface Listener {
         void retrying(int attempt, Duration delay, String reason);
 
+        /** The same, with the failure itself: its HTTP status and the Retry-After the registry asked for. */
+        default void retrying(int attempt, Duration delay, RegistryException failure) {
+            retrying(attempt, delay, failure.getMessage());
+        }
+
         /** True once the work was cancelled (Ctrl-C): the wait ends at once. */
         default boolean stopped() {
             return false;
@@ -61,7 +66,7 @@ public final class Retry {
             }
             var delay = delay(attempt, re.retryAfter());
             if (listener != null) {
-                listener.retrying(attempt + 1, delay, re.getMessage());
+                listener.retrying(attempt + 1, delay, re);
             }
             sleep(delay, listener);
         }

@@ -1,0 +1,81 @@
+package dev.hoist.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The jobs of a process: a command-line push runs one in the foreground, the shell and the SSH
+ * server many. {@link #submit} returns at once; the push runs on threads of its own.
+ */
+public final class Jobs implements AutoCloseable {
+
+    private final PushEngine engine;
+    private final AtomicInteger ids = new AtomicInteger();
+    private final Map<Integer, Job> jobs = new ConcurrentSkipListMap<>();
+
+    public Jobs(PushEngine engine) {
+        this.engine = engine;
+    }
+
+    public Job submit(String name, PushPlan plan) {
+        return submit(name, plan, null, 0, List.of());
+    }
+
+    /**
+     * @param owner who submitted it (a user of the SSH server), or null
+     * @param rateLimit bytes per second over all its transfers from the start, 0 for none
+     * @param listeners told every event, each on its own thread; the job's end waits until they have had them all
+     */
+    public Job submit(String name, PushPlan plan, String owner, long rateLimit, List<PushListener> listeners) {
+        if (rateLimit < 0) {
+            throw new IllegalArgumentException("the rate limit must not be negative");
+        }
+        var job = new Job(ids.incrementAndGet(), name, owner, plan, engine, rateLimit, listeners);
+        jobs.put(job.id(), job);
+        thread("hoist-job-" + job.id(), () -> job.runAttempts(plan, null)).start();
+        return job;
+    }
+
+    /** Every job not forgotten, oldest first. */
+    public List<Job> list() {
+        return new ArrayList<>(jobs.values());
+    }
+
+    public Optional<Job> get(int id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+
+    /** Forgets a job that has ended (the shell's list stays short); false if it is still running. */
+    public boolean forget(int id) {
+        var job = jobs.get(id);
+        if (job == null || !job.state().finished()) {
+            return false;
+        }
+        return jobs.remove(id, job);
+    }
+
+    /** Cancels the jobs still running and waits a little for them to stop. */
+    @Override
+    public void close() {
+        var running = jobs.values().stream().filter(j -> !j.state().finished()).toList();
+        running.forEach(Job::cancel);
+        for (var job : running) {
+            try {
+                job.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    static Thread thread(String name, Runnable work) {
+        var t = new Thread(work, name);
+        t.setDaemon(true);
+        return t;
+    }
+}
