@@ -1,10 +1,9 @@
 package dev.hoist.cli;
 
+import dev.hoist.Bytes;
 import picocli.CommandLine;
 
-import java.util.Locale;
-
-/** Sizes as people write them: {@code 5MB}, {@code 16MiB}, {@code 512k}, {@code 1048576}. */
+/** Sizes as options take them ({@link Bytes}'s rule), refused the way picocli reports a bad value. */
 final class Sizes implements CommandLine.ITypeConverter<Long> {
 
     @Override
@@ -13,40 +12,15 @@ final class Sizes implements CommandLine.ITypeConverter<Long> {
     }
 
     static long parse(String value) {
-        var v = value.trim().toLowerCase(Locale.ROOT);
-        int i = 0;
-        while (i < v.length() && (Character.isDigit(v.charAt(i)) || v.charAt(i) == '.')) {
-            i++;
+        try {
+            return Bytes.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
         }
-        if (i == 0) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a size (e.g. 5MB, 16MiB, 1048576)");
-        }
-        double number = Double.parseDouble(v.substring(0, i));
-        long unit = switch (v.substring(i).trim()) {
-            case "", "b" -> 1L;
-            case "k", "kb" -> 1000L;
-            case "ki", "kib" -> 1024L;
-            case "m", "mb" -> 1000L * 1000;
-            case "mi", "mib" -> 1024L * 1024;
-            case "g", "gb" -> 1000L * 1000 * 1000;
-            case "gi", "gib" -> 1024L * 1024 * 1024;
-            default -> throw new CommandLine.TypeConversionException("'" + value + "' has an unknown unit (use k, MB, MiB, G)");
-        };
-        return (long) (number * unit);
     }
 
     /** {@code 12.3 MB}. */
     static String human(long bytes) {
-        if (bytes < 1000) {
-            return bytes + " B";
-        }
-        String[] units = {"kB", "MB", "GB", "TB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1000 && u < units.length - 1) {
-            v /= 1000;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return Bytes.human(bytes);
     }
 }
