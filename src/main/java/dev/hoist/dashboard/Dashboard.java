@@ -59,8 +59,14 @@ public final class Dashboard {
      * with colour unless {@link #monochrome(Map)} says otherwise.
      */
     public static void onConsole(JobView view, InputStream in, OutputStream out, Map<String, String> env) throws IOException {
+        onConsole(view, in, out, env, false);
+    }
+
+    /** @param readOnly show the job, but leave its controls alone ({@code hoist attach --read-only}) */
+    public static void onConsole(JobView view, InputStream in, OutputStream out, Map<String, String> env, boolean readOnly)
+            throws IOException {
         try (var terminal = new ConsoleTerminal(in, out)) {
-            show(view, terminal, monochrome(env));
+            show(view, terminal, monochrome(env), readOnly);
         }
     }
 

@@ -258,7 +258,7 @@ final class Painter {
 
     private int registries(int row, int rows, List<JobSnapshot.RegistryRow> list) {
         if (list.isEmpty()) {
-            put(0, row, " registries: none yet");
+            put(0, row, " registries: no request in flight");
             return row + rows;
         }
         for (int i = 0; i < rows && i < list.size(); i++) {

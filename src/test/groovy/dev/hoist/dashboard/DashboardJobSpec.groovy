@@ -1,0 +1,65 @@
+package dev.hoist.dashboard
+
+import com.googlecode.lanterna.input.KeyType
+import dev.hoist.credentials.CredentialStore
+import dev.hoist.engine.BlobInfoCache
+import dev.hoist.engine.JobState
+import dev.hoist.engine.Jobs
+import dev.hoist.engine.PlanBuilder
+import dev.hoist.engine.PushEngine
+import dev.hoist.engine.Registries
+import dev.hoist.registry.RegistryOptions
+import dev.hoist.support.IntegrationSpec
+
+import java.util.concurrent.TimeUnit
+
+/** The dashboard over a real job pushing to a real registry, read back from Lanterna's virtual terminal. */
+class DashboardJobSpec extends IntegrationSpec {
+
+    def "the dashboard drives a real push: p pauses and resumes it, the end shows its result until a key"() {
+        given: 'six images, about 2.3 MB to send, held to 600 kB/s so the push lasts a few seconds'
+        def reg = registry()
+        def archive = new File(tmp, 'six.tar')
+        images().dockerArchive(archive, (1..6).collect { n ->
+            [tags: ["demo/svc${n}:1.0".toString()], layers: [['base', 800_000], ["own${n}".toString(), 250_000]]]
+        })
+        def plan = new PlanBuilder().source(archive.path).to("${reg.host}/ns".toString()).concurrency(2).build()
+        def jobs = new Jobs(new PushEngine(new Registries(CredentialStore.anonymous(), RegistryOptions.defaults()),
+                new BlobInfoCache(null)))
+        def job = jobs.submit('push six', plan, null, 600_000, [])
+        def screen = new VirtualScreen(100, 30)
+        def shown = Thread.start { Dashboard.show(job, screen, false) }
+
+        when:
+        screen.awaitText('RUNNING', 10)
+        screen.type('p')
+        screen.awaitText('PAUSED')
+
+        then:
+        job.state() == JobState.PAUSED
+
+        when:
+        screen.type('p')
+        def end = screen.awaitText('Press any key', 60)
+        def result = job.await()
+
+        then: 'the final figures are the result\'s'
+        result.ok()
+        end.contains('✓ DONE')
+        end.contains("images 6/6  ✓ ${result.pushed()} pushed  = 0 up to date  ✗ 0 failed")
+        end.contains("sent ${Units.bytes(result.bytesSent())} of ${Units.bytes(result.bytesSent())}  100%")
+        end.contains('limit 600.0 kB/s')
+        end.contains('no transfer in flight')
+        shown.alive
+
+        when:
+        screen.press(KeyType.Enter)
+        shown.join(TimeUnit.SECONDS.toMillis(5))
+
+        then:
+        !shown.alive
+
+        cleanup:
+        jobs?.close()
+    }
+}
