@@ -21,6 +21,11 @@ public final class Dirs {
         return resolve("hoist.cache.dir", "HOIST_CACHE_DIR", "XDG_CACHE_HOME", ".cache");
     }
 
+    /** History and logs: {@code $XDG_STATE_HOME/hoist} (default {@code ~/.local/state/hoist}), or {@code HOIST_STATE_DIR}. */
+    public static Path state() {
+        return resolve("hoist.state.dir", "HOIST_STATE_DIR", "XDG_STATE_HOME", ".local/state");
+    }
+
     private static Path resolve(String property, String override, String xdg, String fallback) {
         var p = System.getProperty(property);
         if (p != null && !p.isBlank()) {

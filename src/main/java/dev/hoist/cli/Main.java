@@ -14,6 +14,7 @@ import java.util.Map;
 @Command(name = "hoist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Puts container images into OCI registries.",
         subcommands = {PushCommand.class, BuildCommand.class, ImagesCommand.class, LoginCommand.class, LogoutCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a push failed (registry error, network)", "2:bad usage or unreadable input",
@@ -97,6 +98,9 @@ public final class Main implements Runnable {
             }
             if (cls == LogoutCommand.class) {
                 return cls.cast(new LogoutCommand(io));
+            }
+            if (cls == ServeCommand.class) {
+                return cls.cast(new ServeCommand(io));
             }
             return CommandLine.defaultFactory().create(cls);
         }

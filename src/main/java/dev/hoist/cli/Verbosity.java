@@ -8,12 +8,17 @@ import org.slf4j.LoggerFactory;
 final class Verbosity {
 
     private static volatile boolean verbose;
+    /** Set by a server: commands of many sessions run in one JVM, and one must not take the others' logs. */
+    private static volatile boolean pinned;
 
     private Verbosity() {
     }
 
     /** Sends log lines to {@code err}, the stream the command was given, so they land with its other output. */
     static void attach(java.io.PrintStream err) {
+        if (pinned) {
+            return;
+        }
         var context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
         var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         var layout = new LogSetup.Layout();
@@ -42,6 +47,9 @@ final class Verbosity {
     }
 
     static void set(boolean on) {
+        if (pinned) {
+            return;
+        }
         verbose = on;
         var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(on ? Level.DEBUG : Level.WARN);
@@ -49,6 +57,11 @@ final class Verbosity {
         for (var quiet : new String[]{"jdk.internal.httpclient", "org.apache.hc", "com.github.dockerjava", "com.google"}) {
             ((Logger) LoggerFactory.getLogger(quiet)).setLevel(on ? Level.INFO : Level.WARN);
         }
+    }
+
+    /** Keeps the logs where they are now (the server's own stderr) for the rest of the process. */
+    static void pin() {
+        pinned = true;
     }
 
     static boolean verbose() {

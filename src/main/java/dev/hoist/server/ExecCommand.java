@@ -1,0 +1,129 @@
+package dev.hoist.server;
+
+import dev.hoist.HoistException;
+import dev.hoist.cli.Main;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An exec request ({@code ssh HOST push SRC TARGET}): one hoist command run as the command line
+ * would run it, with the channel's stdin, stdout and stderr, and its exit code as the exit status.
+ * A client that goes away does not stop the command: a push runs to its end, and its result is in
+ * the audit log.
+ */
+final class ExecCommand implements Command {
+
+    /** What the client may set in a command's environment: its terminal and language, as OpenSSH's AcceptEnv does. */
+    private static final List<String> CLIENT_ENV = List.of("TERM", "LANG", "COLUMNS", "LINES");
+
+    private final SshServe server;
+    private final String line;
+    private InputStream in;
+    private OutputStream out;
+    private OutputStream err;
+    private ExitCallback exit;
+
+    ExecCommand(SshServe server, String line) {
+        this.server = server;
+        this.line = line;
+    }
+
+    @Override
+    public void setInputStream(InputStream in) {
+        this.in = in;
+    }
+
+    @Override
+    public void setOutputStream(OutputStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void setErrorStream(OutputStream err) {
+        this.err = err;
+    }
+
+    @Override
+    public void setExitCallback(ExitCallback exit) {
+        this.exit = exit;
+    }
+
+    @Override
+    public void start(ChannelSession channel, Environment environment) {
+        var session = channel.getServerSession();
+        var user = KeyUser.of(session);
+        var client = environment.getEnv();
+        var env = new HashMap<>(server.settings().env());
+        client.forEach((k, v) -> {
+            if (CLIENT_ENV.contains(k) || k.startsWith("LC_")) {
+                env.put(k, v);
+            }
+        });
+        boolean pty = client.containsKey(Environment.ENV_TERM);
+        var io = new Main.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                in, Map.copyOf(env), pty);
+        // MINA's idle timeout counts traffic only; a quiet push must not lose its session.
+        var period = Math.max(1, Math.min(10, server.settings().idleTimeout().toSeconds() / 3));
+        var keepAlive = server.ticks().scheduleAtFixedRate(session::resetIdleTimeout, period, period, TimeUnit.SECONDS);
+        var id = server.nextExecId();
+        var thread = new Thread(() -> {
+            int code = 2;
+            try {
+                code = run(user, id, io);
+            } finally {
+                keepAlive.cancel(false);
+                io.out().flush();
+                io.err().flush();
+                server.running(Thread.currentThread(), false);
+                exit.onExit(code);
+            }
+        }, "hoist-ssh-exec-" + id);
+        server.running(thread, true);
+        thread.start();
+    }
+
+    private int run(KeyUser user, int id, Main.Io io) {
+        var audit = server.audit();
+        List<String> args;
+        try {
+            args = Words.split(line);
+        } catch (HoistException e) {
+            audit.write(user, "exec " + id + " refused: " + e.getMessage());
+            io.err().println("hoist: " + e.getMessage());
+            return e.kind().exitCode;
+        }
+        var shown = AuditLog.masked(args);
+        if (args.isEmpty() || args.get(0).equals("serve")) {
+            audit.write(user, "exec " + id + " refused: " + shown);
+            io.err().println(args.isEmpty() ? "hoist: give a command, e.g. ssh -p PORT HOST push SOURCE TARGET"
+                    : "hoist: serve cannot be run over ssh");
+            return HoistException.Kind.USAGE.exitCode;
+        }
+        audit.write(user, "exec " + id + " " + shown);
+        int code;
+        try {
+            code = Main.execute(io, args.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            io.err().println("hoist: " + e);
+            code = 1;
+        }
+        audit.write(user, "exec " + id + " exit " + code);
+        return code;
+    }
+
+    @Override
+    public void destroy(ChannelSession channel) {
+        // The channel closed (client gone or server stopping): the command goes on to its end.
+    }
+}
