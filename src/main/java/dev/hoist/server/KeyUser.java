@@ -10,6 +10,7 @@ import org.apache.sshd.server.session.ServerSession;
 
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.function.Predicate;
 
 /**
  * Who a session is: the key that logged in, named by its comment in authorized_keys or, without
@@ -29,9 +30,10 @@ record KeyUser(String name, String fingerprint) {
 
     /**
      * Checks keys against the authorized_keys file (MINA re-reads it when it changes) and, on a
-     * match, records the {@link KeyUser} on the session.
+     * match, records the {@link KeyUser} on the session. {@code admit} may still refuse a known key
+     * (and disconnect it with a reason), e.g. when too many sessions are open.
      */
-    static PublickeyAuthenticator authenticator(Path authorizedKeys) {
+    static PublickeyAuthenticator authenticator(Path authorizedKeys, Predicate<ServerSession> admit) {
         var file = new AuthorizedKeysAuthenticator(authorizedKeys) {
             @Override
             protected boolean isValidUsername(String username, ServerSession session) {
@@ -40,7 +42,7 @@ record KeyUser(String name, String fingerprint) {
             }
         };
         return (username, key, session) -> {
-            if (!file.authenticate(username, key, session)) {
+            if (!file.authenticate(username, key, session) || !admit.test(session)) {
                 return false;
             }
             var entry = session.getAttribute(AuthorizedKeyEntriesPublickeyAuthenticator.AUTHORIZED_KEY);

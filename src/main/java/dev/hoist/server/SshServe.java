@@ -11,6 +11,7 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -71,7 +72,6 @@ public final class SshServe implements Closeable {
         sshd.setHost(settings.host());
         sshd.setPort(settings.port());
         sshd.setKeyPairProvider(keys.provider());
-        sshd.setPublickeyAuthenticator(KeyUser.authenticator(settings.authorizedKeys()));
         // Only publickey is offered: with no authenticator for them, MINA leaves these methods out.
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
@@ -86,6 +86,7 @@ public final class SshServe implements Closeable {
             return t;
         });
         var server = new SshServe(settings, sshd, audit, keys.publicKey(), ticks);
+        sshd.setPublickeyAuthenticator(KeyUser.authenticator(settings.authorizedKeys(), server::admit));
         sshd.addSessionListener(server.new Sessions());
         sshd.setCommandFactory((channel, command) -> new ExecCommand(server, command));
         try {
@@ -207,7 +208,27 @@ public final class SshServe implements Closeable {
         close(Duration.ZERO);
     }
 
-    /** Counts authenticated sessions against --max-sessions and writes their open/close to the audit log. */
+    /**
+     * Refuses a known key when --max-sessions are logged in already, with the reason sent to the
+     * client. Checked while the key is accepted, as MINA checks its own per-user limit: a
+     * disconnect sent once the session is authenticated crosses the success packet on the wire.
+     */
+    private boolean admit(ServerSession session) {
+        if (sessions.get() < settings.maxSessions()) {
+            return true;
+        }
+        audit.write(null, "session refused from " + session.getRemoteAddress() + ": --max-sessions "
+                + settings.maxSessions() + " reached");
+        try {
+            session.disconnect(SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS,
+                    "hoist serve: too many sessions (--max-sessions " + settings.maxSessions() + ")");
+        } catch (IOException e) {
+            session.close(true);
+        }
+        return false;
+    }
+
+    /** Counts authenticated sessions and writes their open/close to the audit log. */
     private final class Sessions implements SessionListener {
 
         @Override
@@ -215,21 +236,15 @@ public final class SshServe implements Closeable {
             if (event != Event.Authenticated) {
                 return;
             }
-            var user = session.getAttribute(KeyUser.ATTRIBUTE);
             if (sessions.incrementAndGet() > settings.maxSessions()) {
+                // Two keys accepted at the same instant for the last place: the later one goes.
                 sessions.decrementAndGet();
-                audit.write(user, "session refused from " + session.getRemoteAddress() + ": --max-sessions "
-                        + settings.maxSessions() + " reached");
-                try {
-                    session.disconnect(SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS,
-                            "hoist serve: too many sessions (--max-sessions " + settings.maxSessions() + ")");
-                } catch (IOException e) {
-                    session.close(true);
-                }
+                session.close(false);
                 return;
             }
             session.setAttribute(COUNTED, Boolean.TRUE);
-            audit.write(user, "session opened from " + session.getRemoteAddress() + " as login " + session.getUsername());
+            audit.write(session.getAttribute(KeyUser.ATTRIBUTE), "session opened from " + session.getRemoteAddress()
+                    + " as login " + session.getUsername());
         }
 
         @Override

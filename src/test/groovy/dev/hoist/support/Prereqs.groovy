@@ -10,16 +10,16 @@ class Prereqs {
 
     static final List<String> TOOLS = ['docker-registry', 'skopeo', 'openssl', 'htpasswd', 'tar']
 
-    static List<String> missing() {
-        TOOLS.findAll { !onPath(it) }
+    static List<String> missing(List<String> tools = TOOLS) {
+        tools.findAll { !onPath(it) }
     }
 
     static boolean onPath(String tool) {
         System.getenv('PATH').split(File.pathSeparator).any { new File(it, tool).canExecute() }
     }
 
-    static void require() {
-        def absent = missing()
+    static void require(List<String> tools = TOOLS) {
+        def absent = missing(tools)
         if (absent.isEmpty()) {
             return
         }

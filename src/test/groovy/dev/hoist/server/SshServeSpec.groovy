@@ -1,0 +1,322 @@
+package dev.hoist.server
+
+import dev.hoist.support.IntegrationSpec
+import dev.hoist.support.Prereqs
+import dev.hoist.support.Proc
+import dev.hoist.support.Registry
+import dev.hoist.support.Ssh
+
+import java.nio.file.Files
+import java.time.Duration
+
+/** {@code hoist serve --ssh} against the OpenSSH client, pushing to a real registry. */
+class SshServeSpec extends IntegrationSpec {
+
+    File keys
+    File alice
+    File authorized
+    File archive
+    final List<SshServe> servers = []
+
+    def setupSpec() {
+        Prereqs.require(['ssh', 'ssh-keygen'])
+    }
+
+    def setup() {
+        keys = new File(tmp, 'keys')
+        alice = Ssh.key(keys, 'alice', 'ed25519', 'alice@laptop')
+        authorized = new File(tmp, 'authorized_keys')
+        authorized.text = Ssh.publicKey(alice) + '\n'
+        archive = new File(tmp, 'app.tar')
+        images().dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['base', 200_000], ['app', 50_000]]]])
+    }
+
+    def cleanup() {
+        servers.each { it.close() }
+    }
+
+    SshServe serve(Map overrides = [:]) {
+        def s = SshServe.start(new SshServe.Settings('127.0.0.1', 0, authorized.toPath(),
+                (overrides.hostKey ?: new File(tmp, 'config/ssh_host_ed25519_key')).toPath(),
+                (overrides.maxSessions ?: 32) as int, (overrides.idle ?: Duration.ofMinutes(30)) as Duration,
+                new File(tmp, 'state/serve.log').toPath(),
+                [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(tmp, 'docker-config').path]))
+        servers << s
+        s
+    }
+
+    Ssh ssh(SshServe server, File hostKey = new File(tmp, 'config/ssh_host_ed25519_key')) {
+        new Ssh(new File(tmp, 'ssh'), server.address().port, hostKey)
+    }
+
+    String audit() {
+        new File(tmp, 'state/serve.log').text
+    }
+
+    def "an exec push over ssh exits 0, prints the digest on stdout and the summary on stderr, and the image reads back"() {
+        given:
+        def reg = registry()
+        def server = serve()
+
+        when:
+        def run = ssh(server).exec(alice, ['push', archive.path, "${reg.host}/demo/app:1.0".toString(), '-q'])
+
+        then:
+        run.exit == 0
+        def printed = run.out.trim()
+        printed ==~ /${reg.host}\/demo\/app:1\.0@sha256:[a-f0-9]{64}/
+        !run.err.contains('sha256:')
+        reg.manifestDigest('demo/app', '1.0') == printed.substring(printed.indexOf('@') + 1)
+        reg.copyOut('demo/app', '1.0', new File(tmp, 'readback')).exists()
+        audit() =~ /alice@laptop SHA256:\S+ session opened/
+        audit() =~ /alice@laptop SHA256:\S+ exec 1 push \S+ \S+ -q/
+        audit().contains('exec 1 exit 0')
+    }
+
+    def "exit codes carry over: 2 for bad input, 1 for a push the registry refused"() {
+        given:
+        def locked = registry(Registry.Variant.BASIC)
+        def server = serve()
+        def ssh = ssh(server)
+
+        when:
+        def missing = ssh.exec(alice, ['push', new File(tmp, 'no-such.tar').path, "${locked.host}/demo/app:1.0".toString()])
+        def refused = ssh.exec(alice, ['push', archive.path, "${locked.host}/demo/app:1.0".toString(), '-q'])
+        def quoted = ssh.exec(alice, ["push 'unterminated".toString()])
+
+        then:
+        missing.exit == 2
+        missing.err.contains('no-such.tar')
+        missing.out.isEmpty()
+        refused.exit == 1
+        !locked.hasTag('demo/app', '1.0')
+        quoted.exit == 2
+        quoted.err.contains('unterminated')
+    }
+
+    def "only keys in authorized_keys log in, ed25519 and RSA alike; passwords are refused; the file is re-read when it changes"() {
+        given:
+        def server = serve()
+        def ssh = ssh(server)
+        def rsa = Ssh.key(keys, 'rsa-user', 'rsa')
+
+        when:
+        def password = ssh.exec(null, ['--version'], null, ['-o', 'PreferredAuthentications=password,keyboard-interactive'])
+        def unknown = ssh.exec(rsa, ['--version'])
+        def ed25519 = ssh.exec(alice, ['--version'])
+
+        then:
+        password.exit == 255
+        password.err.contains('Permission denied (publickey)')
+        unknown.exit == 255
+        unknown.err.contains('Permission denied (publickey)')
+        ed25519.exit == 0
+        ed25519.out.startsWith('hoist ')
+
+        when: 'the RSA key is added, without a comment'
+        Thread.sleep(1100) // a modification time the watcher can tell from the first one
+        authorized << Ssh.publicKey(rsa) + '\n'
+        def fingerprint = Proc.ok(['ssh-keygen', '-l', '-E', 'sha256', '-f', rsa.path + '.pub']).split(' ')[1]
+        def added = ssh.exec(rsa, ['--version'])
+
+        then: 'it logs in, named by its fingerprint'
+        added.exit == 0
+        audit().contains("${fingerprint} ${fingerprint} session opened")
+    }
+
+    def "the host key is made once with mode 0600 and is the same after a restart"() {
+        given:
+        def hostKey = new File(tmp, 'config/ssh_host_ed25519_key')
+
+        when:
+        def first = serve()
+        def firstPrint = first.fingerprint()
+        def firstPort = first.address().port
+        def ssh = ssh(first)
+        first.close()
+        def second = serve()
+        def again = new Ssh(new File(tmp, 'ssh2'), second.address().port, hostKey)
+        // the known_hosts written for the first server, under the second one's port
+        again.knownHosts.text = ssh.knownHosts.text.replace("]:${firstPort} ", "]:${second.address().port} ")
+
+        then:
+        second.fingerprint() == firstPrint
+        second.keyType() == 'ssh-ed25519'
+        Files.getPosixFilePermissions(hostKey.toPath())*.toString().sort() == ['OWNER_READ', 'OWNER_WRITE']
+        Proc.ok(['ssh-keygen', '-l', '-E', 'sha256', '-f', hostKey.path]).split(' ')[1] == firstPrint
+        again.exec(alice, ['--version']).exit == 0
+    }
+
+    def "a host key file that cannot be read stops the server with one line instead of making a new key"() {
+        given:
+        def bad = new File(tmp, 'bad_host_key')
+        bad.text = 'not a key\n'
+
+        when:
+        serve(hostKey: bad)
+
+        then:
+        def e = thrown(dev.hoist.HoistException)
+        e.message.startsWith("cannot read the host key ${bad.path}")
+        bad.text == 'not a key\n'
+    }
+
+    def "a quiet command outlives the idle timeout, an idle session does not; secrets typed stay out of the audit log"() {
+        given:
+        def reg = registry(Registry.Variant.BASIC)
+        def server = serve(idle: Duration.ofSeconds(2))
+        def ssh = ssh(server)
+
+        when: 'a push waits 5 s for its password on stdin, sending nothing'
+        def push = ssh.start(alice, ['push', '-u', Registry.USER, '--password-stdin', archive.path, "${reg.host}/demo/app:1.0".toString(), '-q'])
+        Thread.sleep(5000)
+        push.outputStream.withWriter { it << Registry.PASSWORD }
+        def pushOut = push.inputStream.text
+        def pushErr = push.errorStream.text
+
+        then:
+        push.waitFor() == 0
+        pushOut.contains("${reg.host}/demo/app:1.0@sha256:")
+        reg.hasTag('demo/app', '1.0')
+
+        when: 'a session sits with no command'
+        def started = System.nanoTime()
+        def idle = ssh.start(alice, [], ['-N'])
+        def ended = idle.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)
+
+        then: 'it is closed after about the idle timeout'
+        ended
+        Duration.ofNanos(System.nanoTime() - started) >= Duration.ofSeconds(2)
+
+        when: 'a password given on the command line'
+        def flagged = ssh.exec(alice, ['push', '-u', Registry.USER, '-p', Registry.PASSWORD, archive.path, "${reg.host}/demo/app:2.0".toString(), '-q'])
+
+        then: 'it is used, and masked in the audit log'
+        flagged.exit == 0
+        audit() =~ /exec \d+ push -u ${Registry.USER} -p \*\*\* /
+        !audit().contains(Registry.PASSWORD)
+        pushErr != null
+    }
+
+    def "sessions past --max-sessions are refused"() {
+        given:
+        def server = serve(maxSessions: 1)
+        def ssh = ssh(server)
+        def first = ssh.start(alice, [], ['-N'])
+        waitFor { audit().contains('session opened') }
+
+        when:
+        def second = ssh.exec(alice, ['--version'])
+
+        then:
+        second.exit == 255
+        second.err.contains('too many sessions')
+        audit().contains('--max-sessions 1 reached')
+
+        cleanup:
+        first?.destroy()
+    }
+
+    def "ten concurrent sessions each push their own image correctly, and the server's threads go back to where they were"() {
+        given:
+        def reg = registry()
+        def server = serve()
+        def ssh = ssh(server)
+        def archives = (1..10).collect { n ->
+            def f = new File(tmp, "app-${n}.tar")
+            images().dockerArchive(f, [[tags: ["demo/app${n}:1.0".toString()], layers: [['base', 200_000], ["own-${n}".toString(), 40_000]]]])
+            f
+        }
+        assert ssh.exec(alice, ['--version']).exit == 0 // the server's own threads, started once
+        def baseline = threads()
+
+        when:
+        def runs = archives.withIndex(1).collect { f, n -> ssh.start(alice, ['push', f.path, "${reg.host}/demo/app${n}:1.0".toString(), '-q']) }
+        def results = runs.collect { p ->
+            def out = new StringBuilder(), err = new StringBuilder()
+            p.waitForProcessOutput(out, err)
+            [exit: p.exitValue(), out: out.toString().trim(), err: err.toString()]
+        }
+
+        then:
+        results.every { it.exit == 0 }
+        (1..10).every { n ->
+            def printed = results[n - 1].out
+            printed.startsWith("${reg.host}/demo/app${n}:1.0@") && printed.endsWith(reg.manifestDigest("demo/app${n}", '1.0'))
+        }
+        waitFor(30) {
+            System.gc()
+            def extra = threads() - baseline
+            // MINA's I/O pool grows up to a fixed size (cores + 1) and keeps its threads; nothing else may stay.
+            extra.every { it.contains('nio2') } && extra.size() <= Runtime.runtime.availableProcessors() + 1
+        } { "threads left: ${threads() - baseline}" }
+    }
+
+    def "hoist serve --ssh prints its address and host key fingerprint, keeps its files under HOME, and SIGTERM ends it and its sessions"() {
+        given:
+        def home = new File(tmp, 'home')
+        new File(home, '.ssh').mkdirs()
+        new File(home, '.ssh/authorized_keys').text = Ssh.publicKey(alice) + '\n'
+        def java = new File(System.getProperty('java.home'), 'bin/java').path
+        def pb = new ProcessBuilder(java, "-Duser.home=${home}".toString(), '-cp', System.getProperty('java.class.path'),
+                'dev.hoist.cli.Main', 'serve', '--ssh', '--listen', '127.0.0.1:0')
+        ['XDG_CONFIG_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME', 'HOIST_CONFIG_DIR', 'HOIST_STATE_DIR', 'HOIST_CACHE_DIR'].each { pb.environment().remove(it) }
+        pb.environment().HOME = home.path
+        def err = new File(tmp, 'serve.err')
+        pb.redirectError(err)
+        def server = pb.start()
+
+        when:
+        def line = new BufferedReader(new InputStreamReader(server.inputStream)).readLine()
+        def hostKey = new File(home, '.config/hoist/ssh_host_ed25519_key')
+        def port = (line =~ /ssh on 127\.0\.0\.1:(\d+),/)[0][1] as int
+        def ssh = new Ssh(new File(tmp, 'ssh'), port, hostKey)
+        def session = ssh.start(alice, [], ['-N'])
+        def log = new File(home, '.local/state/hoist/serve.log')
+        waitFor { log.exists() && log.text.contains('session opened') }
+        server.destroy()
+
+        then:
+        line ==~ /hoist serve: ssh on 127\.0\.0\.1:\d+, host key SHA256:\S+ \(ssh-ed25519\), audit log .*serve\.log/
+        line.contains(Proc.ok(['ssh-keygen', '-l', '-E', 'sha256', '-f', hostKey.path]).split(' ')[1])
+        server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)
+        server.exitValue() == 143
+        session.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)
+        err.text.contains('hoist serve: stopped')
+        log.text.contains('session closed')
+        log.text.contains('server stopped')
+
+        cleanup:
+        server?.destroyForcibly()
+        session?.destroyForcibly()
+    }
+
+    def "serve refuses bad options with one line and exit 2"() {
+        expect:
+        def run = hoist(args)
+        run.exit == 2
+        run.err.contains(message)
+
+        where:
+        args                                                        | message
+        ['serve']                                                   | '--ssh'
+        ['serve', '--ssh', '--listen', 'anywhere']                  | '--listen wants HOST:PORT'
+        ['serve', '--ssh', '--idle-timeout', 'soon']                | 'a duration is a number and a unit'
+        ['serve', '--ssh', '--max-sessions', '0']                   | '--max-sessions wants 1 or more'
+    }
+
+    static Set<String> threads() {
+        // The JDK's reapers of this spec's own ssh processes are the client's, not the server's.
+        Thread.getAllStackTraces().keySet().findAll { it.alive && it.name != 'process reaper' }.collect { "${it.name}#${it.id}".toString() } as Set
+    }
+
+    static void waitFor(int seconds = 15, Closure<Boolean> condition, Closure<String> why = { '' }) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L
+        while (!condition()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within ${seconds} s ${why()}")
+            }
+            Thread.sleep(100)
+        }
+    }
+}
