@@ -67,7 +67,7 @@ final class ServeCommand implements Callable<Integer> {
         var settings = new SshServe.Settings(m.group(1) != null ? m.group(1) : m.group(2), Integer.parseInt(m.group(3)),
                 authorizedKeys != null ? authorizedKeys : home.resolve(".ssh").resolve("authorized_keys"),
                 hostKey != null ? hostKey : Dirs.config().resolve("ssh_host_ed25519_key"),
-                maxSessions, duration(idleTimeout), Dirs.state().resolve("serve.log"), io.env());
+                maxSessions, duration(idleTimeout), Dirs.state().resolve("serve.log"), io.env(), null);
         // From here on, log lines of every session's commands go to this process's stderr.
         Verbosity.pin();
         var server = SshServe.start(settings);

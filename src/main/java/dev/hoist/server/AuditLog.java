@@ -1,11 +1,11 @@
 package dev.hoist.server;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -43,8 +43,9 @@ final class AuditLog {
         var who = user != null ? user.name() + " " + user.fingerprint() : "-";
         var line = Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + who + " " + event.replaceAll("[\\r\\n]+", " ") + "\n";
         synchronized (this) {
-            try {
-                Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            // A stream, not a channel: a command thread left interrupted (a cancelled push) must still log its end.
+            try (var out = new FileOutputStream(file.toFile(), true)) {
+                out.write(line.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the audit log " + file, e);
             }

@@ -3,12 +3,8 @@ package dev.hoist.server;
 import dev.hoist.HoistException;
 import dev.hoist.cli.Main;
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -22,17 +18,13 @@ import java.util.concurrent.TimeUnit;
  * A client that goes away does not stop the command: a push runs to its end, and its result is in
  * the audit log.
  */
-final class ExecCommand implements Command {
+final class ExecCommand extends ChannelCommand {
 
     /** What the client may set in a command's environment: its terminal and language, as OpenSSH's AcceptEnv does. */
     private static final List<String> CLIENT_ENV = List.of("TERM", "LANG", "COLUMNS", "LINES");
 
     private final SshServe server;
     private final String line;
-    private InputStream in;
-    private OutputStream out;
-    private OutputStream err;
-    private ExitCallback exit;
 
     ExecCommand(SshServe server, String line) {
         this.server = server;
@@ -40,39 +32,13 @@ final class ExecCommand implements Command {
     }
 
     @Override
-    public void setInputStream(InputStream in) {
-        this.in = in;
-    }
-
-    @Override
-    public void setOutputStream(OutputStream out) {
-        this.out = out;
-    }
-
-    @Override
-    public void setErrorStream(OutputStream err) {
-        this.err = err;
-    }
-
-    @Override
-    public void setExitCallback(ExitCallback exit) {
-        this.exit = exit;
-    }
-
-    @Override
     public void start(ChannelSession channel, Environment environment) {
         var session = channel.getServerSession();
         var user = KeyUser.of(session);
         var client = environment.getEnv();
-        var env = new HashMap<>(server.settings().env());
-        client.forEach((k, v) -> {
-            if (CLIENT_ENV.contains(k) || k.startsWith("LC_")) {
-                env.put(k, v);
-            }
-        });
         boolean pty = client.containsKey(Environment.ENV_TERM);
         var io = new Main.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                in, Map.copyOf(env), pty);
+                in, commandEnv(server.settings().env(), client), pty);
         // MINA's idle timeout counts traffic only; a quiet push must not lose its session.
         var period = Math.max(1, Math.min(10, server.settings().idleTimeout().toSeconds() / 3));
         var keepAlive = server.ticks().scheduleAtFixedRate(session::resetIdleTimeout, period, period, TimeUnit.SECONDS);
@@ -91,6 +57,17 @@ final class ExecCommand implements Command {
         }, "hoist-ssh-exec-" + id);
         server.running(thread, true);
         thread.start();
+    }
+
+    /** The server's environment, with the client's terminal and language. */
+    static Map<String, String> commandEnv(Map<String, String> server, Map<String, String> client) {
+        var env = new HashMap<>(server);
+        client.forEach((k, v) -> {
+            if (CLIENT_ENV.contains(k) || k.startsWith("LC_")) {
+                env.put(k, v);
+            }
+        });
+        return Map.copyOf(env);
     }
 
     private int run(KeyUser user, int id, Main.Io io) {
@@ -114,7 +91,7 @@ final class ExecCommand implements Command {
         int code;
         try {
             code = Main.execute(io, args.toArray(String[]::new));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             io.err().println("hoist: " + e);
             code = 1;
         }

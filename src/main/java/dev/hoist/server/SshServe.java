@@ -42,9 +42,10 @@ public final class SshServe implements Closeable {
      * What {@code hoist serve --ssh} was given.
      *
      * @param env the environment commands run with: the server user's, as a local shell's would be
+     * @param shells what a session with a terminal runs, or null to refuse shell requests
      */
     public record Settings(String host, int port, Path authorizedKeys, Path hostKey, int maxSessions,
-                           Duration idleTimeout, Path auditLog, Map<String, String> env) {
+                           Duration idleTimeout, Path auditLog, Map<String, String> env, Shells shells) {
     }
 
     private final Settings settings;
@@ -89,6 +90,9 @@ public final class SshServe implements Closeable {
         sshd.setPublickeyAuthenticator(KeyUser.authenticator(settings.authorizedKeys(), server::admit));
         sshd.addSessionListener(server.new Sessions());
         sshd.setCommandFactory((channel, command) -> new ExecCommand(server, command));
+        if (settings.shells() != null) {
+            sshd.setShellFactory(channel -> new ShellCommand(server));
+        }
         try {
             sshd.start();
         } catch (BindException e) {

@@ -18,7 +18,12 @@ public final class Spool {
     private static final Set<Path> FILES = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(Spool::clear, "hoist-spool-cleanup"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(Spool::clear, "hoist-spool-cleanup"));
+        } catch (IllegalStateException shuttingDown) {
+            // First used while the JVM stops (a server's command ending after SIGTERM): the
+            // command's own clear() runs, and no later exit is left to hook.
+        }
     }
 
     private Spool() {

@@ -1,5 +1,6 @@
 package dev.hoist.server
 
+import dev.hoist.support.FaultProxy
 import dev.hoist.support.IntegrationSpec
 import dev.hoist.support.Prereqs
 import dev.hoist.support.Proc
@@ -40,7 +41,7 @@ class SshServeSpec extends IntegrationSpec {
                 (overrides.hostKey ?: new File(tmp, 'config/ssh_host_ed25519_key')).toPath(),
                 (overrides.maxSessions ?: 32) as int, (overrides.idle ?: Duration.ofMinutes(30)) as Duration,
                 new File(tmp, 'state/serve.log').toPath(),
-                [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(tmp, 'docker-config').path]))
+                [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(tmp, 'docker-config').path], null))
         servers << s
         s
     }
@@ -252,8 +253,11 @@ class SshServeSpec extends IntegrationSpec {
         } { "threads left: ${threads() - baseline}" }
     }
 
-    def "hoist serve --ssh prints its address and host key fingerprint, keeps its files under HOME, and SIGTERM ends it and its sessions"() {
+    def "hoist serve --ssh prints its address and host key fingerprint, keeps its files under HOME; SIGTERM cancels running pushes with their summary and ends every session"() {
         given:
+        def reg = registry()
+        def proxy = new FaultProxy(reg)
+        proxy.rule = { FaultProxy.Seen seen -> seen.method == 'POST' ? 'retry-after:60' : null }
         def home = new File(tmp, 'home')
         new File(home, '.ssh').mkdirs()
         new File(home, '.ssh/authorized_keys').text = Ssh.publicKey(alice) + '\n'
@@ -272,8 +276,11 @@ class SshServeSpec extends IntegrationSpec {
         def port = (line =~ /ssh on 127\.0\.0\.1:(\d+),/)[0][1] as int
         def ssh = new Ssh(new File(tmp, 'ssh'), port, hostKey)
         def session = ssh.start(alice, [], ['-N'])
+        def push = ssh.start(alice, ['push', archive.path, "${proxy.host}/demo/app:1.0".toString()])
+        def pushErr = new StringBuffer()
+        def reader = Thread.start { push.errorStream.eachLine { pushErr.append(it).append('\n') } }
+        waitFor(60, { proxy.seen.any { it.fault == 'retry-after:60' } }) { "push said: ${pushErr}; proxy saw ${proxy.seen*.method}" }
         def log = new File(home, '.local/state/hoist/serve.log')
-        waitFor { log.exists() && log.text.contains('session opened') }
         server.destroy()
 
         then:
@@ -281,14 +288,22 @@ class SshServeSpec extends IntegrationSpec {
         line.contains(Proc.ok(['ssh-keygen', '-l', '-E', 'sha256', '-f', hostKey.path]).split(' ')[1])
         server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)
         server.exitValue() == 143
+        push.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)
+        reader.join(5000) || true
+        [push.exitValue(), pushErr.toString(), log.text] == [130, pushErr.toString(), log.text]
+        pushErr.toString().contains('cancelled')
         session.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)
         err.text.contains('hoist serve: stopped')
+        log.text =~ /exec \d+ exit 130/
         log.text.contains('session closed')
         log.text.contains('server stopped')
+        !reg.hasTag('demo/app', '1.0')
 
         cleanup:
         server?.destroyForcibly()
         session?.destroyForcibly()
+        push?.destroyForcibly()
+        proxy?.close()
     }
 
     def "serve refuses bad options with one line and exit 2"() {
