@@ -10,12 +10,14 @@
                                             hoist's --json REPORT: N images, none failed, each digest read back
                                             from REGISTRY (the target's host is ignored: proxies) and, given the
                                             LAYOUT, equal to the source manifest of the same name
+  bench.py distinct-layers-mb ARCHIVE...    MB of the distinct layers (by name) of docker-save archives
   bench.py report RESULTS META OUT          medians, ratios and targets as markdown, to OUT and stdout
   bench.py profile FACTS JFR HOISTLOG OUT   the profile section (markdown) of one more hoist OCI push and
                                             curl floor: FACTS "KEY=VALUE" lines (walls, CPU, registry CPU,
                                             cores), JFR hoist's flight recording, HOISTLOG its -XX:+CITime output
 """
 import hashlib
+import tarfile
 import json
 import os
 import re
@@ -126,6 +128,16 @@ def cmd_check_report(registry, report, n, layout=None):
     check_pairs(registry, pairs)
 
 
+def cmd_distinct_layers_mb(*archives):
+    sizes = {}
+    for a in archives:
+        with tarfile.open(a) as t:
+            for m in t.getmembers():
+                if m.name.endswith("layer.tar"):
+                    sizes[m.name] = m.size
+    print(round(sum(sizes.values()) / 1e6))
+
+
 # ---------------------------------------------------------------------------------------------- report
 
 ROWS = [  # (key, label); a key None starts a section
@@ -143,6 +155,11 @@ ROWS = [  # (key, label); a key None starts a section
     ("arc_skopeo_seq", "skopeo copy, one per image, sequential"),
     ("arc_skopeo_par", "skopeo copy, {par} in parallel"),
     ("arc_docker", "docker push, one per image, sequential (CPU: client + dockerd; RSS: client)"),
+    (None, "real directories: 4 docker-save archives → registry, compressed on the fly, cold"),
+    ("real_hoist_gzip", "hoist, one plan for all archives, gzip (default)"),
+    ("real_hoist_gzip:report", "· hoist's own `durationMs` (JSON report)"),
+    ("real_skopeo_seq", "skopeo copy, one per image, sequential"),
+    ("real_hoist_zstd", "hoist `--compression zstd`"),
     (None, "distant registry (+{delay} ms per response, loopback proxy), OCI layout, cold"),
     ("far_hoist", "hoist, one plan for all images"),
     ("far_hoist:work", "· hoist work: wall − `hoist --version` of the round"),
@@ -175,6 +192,14 @@ RATIOS = [
     ("docker-archive: best of skopeo seq/parallel / hoist",
      lambda v: min(v["arc_skopeo_seq"], v["arc_skopeo_par"]) / v["arc_hoist"], "≥", 1.0),
     ("docker-archive: docker push / hoist", lambda v: v["arc_docker"] / v["arc_hoist"], "≥", 3.0),
+    ("real directories: skopeo sequential / hoist (gzip)",
+     lambda v: v["real_skopeo_seq"] / v["real_hoist_gzip"], "≥", 1.2),
+    ("real directories: MB stored, hoist (gzip) / skopeo",
+     lambda v: v["real_hoist_gzip_mb"] / v["real_skopeo_seq_mb"], "≤", 1.0),
+    ("real directories: skopeo sequential / hoist zstd", lambda v: v["real_skopeo_seq"] / v["real_hoist_zstd"], None, None),
+    ("real directories: hoist gzip / hoist zstd (wall)", lambda v: v["real_hoist_gzip"] / v["real_hoist_zstd"], None, None),
+    ("real directories: MB stored, hoist zstd / hoist gzip",
+     lambda v: v["real_hoist_zstd_mb"] / v["real_hoist_gzip_mb"], None, None),
     ("re-push, OCI layout: hoist work (s)", work("oci_hoist_repush"), "<", 0.5),
     ("re-push, docker-archive: hoist work (s)", work("arc_hoist_repush"), "<", 0.5),
     ("re-push, OCI layout: skopeo / hoist", lambda v: v["oci_skopeo_repush"] / v["oci_hoist_repush"], None, None),
@@ -262,6 +287,17 @@ def cmd_report(results, metafile, out):
         cpu = med([v[1] for v in vals])
         rss = med([v[2] for v in vals])
         p(f"| {label} | {fmt(wall)} | {fmt(cpu)} | {fmt(rss / 1024 if rss else None, 0)} |")
+    stored = [(k, label) for k, label in [
+        ("real_hoist_gzip_mb", "hoist, gzip (default)"), ("real_skopeo_seq_mb", "skopeo copy (gzip, klauspost/pgzip at its default level)"),
+        ("real_hoist_zstd_mb", "hoist `--compression zstd` (level 3)")] if any(per_round[r].get(k) for r in rounds)]
+    if stored:
+        p("")
+        p(f"Real directories ({meta.get('real', '')}): what the registry stores after the push (`du -sb` of its blobs).")
+        p("")
+        p("| pushed by | MB stored |")
+        p("|---|--:|")
+        for k, label in stored:
+            p(f"| {label} | {fmt(med([per_round[r][k][0] for r in rounds if per_round[r].get(k)]), 1)} |")
     p("")
     p("## Ratios and targets")
     p("")
@@ -391,6 +427,7 @@ def main(argv):
         "check": (cmd_check, 2),
         "check-report": (cmd_check_report, 3, 4),
         "report": (cmd_report, 3),
+        "distinct-layers-mb": (cmd_distinct_layers_mb, 1, 99),
     }
     if not argv or argv[0] not in cmds or not (cmds[argv[0]][1] <= len(argv) - 1 <= cmds[argv[0]][-1]):
         sys.exit(__doc__)

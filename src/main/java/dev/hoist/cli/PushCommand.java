@@ -91,6 +91,9 @@ final class PushCommand implements Callable<Integer> {
     boolean progress;
 
     @Mixin
+    CompressionOptions compression = new CompressionOptions();
+
+    @Mixin
     ReportOptions report = new ReportOptions();
 
     @Mixin
@@ -144,7 +147,8 @@ final class PushCommand implements Callable<Integer> {
         builder.mapping(new Mapping(stripPrefix, rename, addTags))
                 .concurrency(concurrency)
                 .failFast(failFast)
-                .dryRun(dryRun);
+                .dryRun(dryRun)
+                .compression(compression.value(problems));
         if (retries < 0) {
             problems.add("--retries must not be negative");
         }

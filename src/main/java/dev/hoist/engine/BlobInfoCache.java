@@ -1,7 +1,6 @@
 package dev.hoist.engine;
 
 import dev.hoist.image.Digest;
-import dev.hoist.image.GzipInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +14,9 @@ import java.util.Optional;
 
 /**
  * Remembers what hoist's compression made: diff ID to compressed digest and size, one small file
- * per layer under {@code ~/.cache/hoist/blob-info/SCHEME/}, and the digest of the manifest an
+ * per layer under {@code ~/.cache/hoist/blob-info/SCHEME/} (the scheme names the format, level and
+ * layout of the compressed bytes, so gzip and zstd pushes never take each other's digests), and
+ * under {@code ~/.cache/hoist/blob-info/} the digest of the manifest an
  * image with compressed layers got, under {@code manifests/}, keyed by what decides that manifest
  * (config, layers, format), and which repositories of which registries got a blob, under
  * {@code holders/}, so a push to another repository mounts it from one of them. Hits are only
@@ -32,14 +33,14 @@ public final class BlobInfoCache {
     private final Path dir;
 
     public BlobInfoCache(Path cacheRoot) {
-        this.dir = cacheRoot == null ? null : cacheRoot.resolve("blob-info").resolve(GzipInputStream.SCHEME);
+        this.dir = cacheRoot == null ? null : cacheRoot.resolve("blob-info");
     }
 
-    public Optional<Entry> compressed(Digest diffId) {
+    public Optional<Entry> compressed(String scheme, Digest diffId) {
         if (dir == null) {
             return Optional.empty();
         }
-        var file = dir.resolve(diffId.algorithm() + "-" + diffId.hex());
+        var file = dir.resolve(scheme).resolve(diffId.algorithm() + "-" + diffId.hex());
         try {
             var parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ");
             return Optional.of(new Entry(Digest.parse(parts[0]), Long.parseLong(parts[1])));
@@ -48,9 +49,9 @@ public final class BlobInfoCache {
         }
     }
 
-    public void put(Digest diffId, Entry entry) {
+    public void put(String scheme, Digest diffId, Entry entry) {
         if (dir != null) {
-            write(dir, diffId.algorithm() + "-" + diffId.hex(), entry.digest() + " " + entry.size());
+            write(dir.resolve(scheme), diffId.algorithm() + "-" + diffId.hex(), entry.digest() + " " + entry.size());
         }
     }
 

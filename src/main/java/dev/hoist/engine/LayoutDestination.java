@@ -7,7 +7,6 @@ import dev.hoist.image.CompressedLayer;
 import dev.hoist.image.CountingInputStream;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
-import dev.hoist.image.GzipInputStream;
 import dev.hoist.image.Json;
 import dev.hoist.image.MediaTypes;
 import dev.hoist.image.TransferListener;
@@ -93,7 +92,7 @@ final class LayoutDestination implements Destination {
     @Override
     public UploadResult putCompressed(CompressedLayer layer, TransferListener listener) {
         try (var read = new CountingInputStream(layer.open(), listener, false);
-             var out = new CountingInputStream(new GzipInputStream(read), TransferListener.NONE, true)) {
+             var out = new CountingInputStream(layer.compression().compress(read), TransferListener.NONE, true)) {
             var tmp = temp();
             try {
                 Files.copy(out, tmp, StandardCopyOption.REPLACE_EXISTING);

@@ -2,6 +2,7 @@ package dev.hoist.engine;
 
 import dev.hoist.HoistException;
 import dev.hoist.image.ImageRef;
+import dev.hoist.image.LayerCompression;
 import dev.hoist.image.Platform;
 import dev.hoist.source.SourceImage;
 import dev.hoist.source.Sources;
@@ -39,6 +40,7 @@ public final class PlanBuilder {
     private int concurrency = PushPlan.DEFAULT_CONCURRENCY;
     private boolean failFast;
     private boolean dryRun;
+    private LayerCompression compression = LayerCompression.GZIP;
 
     public PlanBuilder source(String spec) {
         sources.add(spec);
@@ -148,6 +150,12 @@ public final class PlanBuilder {
 
     public PlanBuilder failFast(boolean value) {
         failFast = value;
+        return this;
+    }
+
+    /** How layers hoist compresses are compressed (gzip by default). */
+    public PlanBuilder compression(LayerCompression value) {
+        compression = value;
         return this;
     }
 
@@ -286,7 +294,7 @@ public final class PlanBuilder {
         } catch (HoistException e) {
             throw new PlanException(List.of(e.getMessage()), e.kind());
         }
-        return new PushPlan(List.copyOf(items.values()), selection.found(), concurrency, failFast, dryRun);
+        return new PushPlan(List.copyOf(items.values()), selection.found(), concurrency, failFast, dryRun, compression);
     }
 
     private ResolvedTarget resolve(Target t) {

@@ -8,11 +8,11 @@ import dev.hoist.image.CompressedLayer;
 import dev.hoist.image.Content;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
-import dev.hoist.image.GzipInputStream;
 import dev.hoist.image.Image;
 import dev.hoist.image.ImageIndex;
 import dev.hoist.image.ImageRef;
 import dev.hoist.image.Layer;
+import dev.hoist.image.LayerCompression;
 import dev.hoist.image.Staging;
 import dev.hoist.image.StagingContent;
 import dev.hoist.image.TransferListener;
@@ -264,7 +264,7 @@ public final class PushEngine {
                 cancel.check();
                 var dest = registries.destination(item.target());
                 var reference = item.target().reference();
-                var recipe = recipe(item.artifact(), dest);
+                var recipe = recipe(item.artifact(), dest, plan.compression());
                 var known = knownDigest(item.artifact()).or(() -> recipe.flatMap(blobInfo::manifest));
                 if (known.isPresent()) {
                     gate.awaitRunning();
@@ -392,8 +392,10 @@ public final class PushEngine {
             return mine;
         }
 
-        private Descriptor transfer(Destination dest, ImageRef target, Layer layer, Tally tally) {
+        private Descriptor transfer(Destination dest, ImageRef target, Layer sourceLayer, Tally tally) {
             cancel.check();
+            // A layer hoist compresses is compressed the plan's way (gzip unless it asks for zstd).
+            var layer = sourceLayer instanceof CompressedLayer c ? c.withCompression(plan.compression()) : sourceLayer;
             var source = sourceDigest(layer);
             var known = knownBlob(layer);
             if (known != null && gated(() -> dest.hasBlob(known.digest()))) {
@@ -446,12 +448,12 @@ public final class PushEngine {
                 var key = Digest.sha256(("streamed " + streamed.content().location()).getBytes(StandardCharsets.UTF_8));
                 bus.publish(new PushEvent.BlobStarted(target, key, streamed.size(), true, worker()));
                 long t0 = System.nanoTime();
-                var r = dest.putCompressed(streamed, progress(target, key, streamed.size()));
+                var r = dest.putCompressed(streamed.withCompression(plan.compression()), progress(target, key, streamed.size()));
                 count(dest, target, key, r, null, tally, t0);
                 return r.descriptor();
             });
             var staged = staging.staged(layer.diffId(), dest.storeKey());
-            staged.ifPresent(s -> blobInfo.put(layer.diffId(), new BlobInfoCache.Entry(s.descriptor().digest(), s.descriptor().size())));
+            staged.ifPresent(s -> blobInfo.put(plan.compression().scheme(), layer.diffId(), new BlobInfoCache.Entry(s.descriptor().digest(), s.descriptor().size())));
             return staged.orElse(null);
         }
 
@@ -470,7 +472,7 @@ public final class PushEngine {
                         descriptor != null ? descriptor.size() : layer.sourceSize(), "shared with another image"));
                 return descriptor;
             }
-            var blob = known != null ? known : new Blob(descriptor, gzipOf((CompressedLayer) layer));
+            var blob = known != null ? known : new Blob(descriptor, compressedOf((CompressedLayer) layer));
             bus.publish(new PushEvent.MountStarted(target, sourceDigest(layer), blob.size(), holder.repository, worker()));
             long t0 = System.nanoTime();
             var r = gated(() -> dest.putBlob(blob, holder.repository, progress(target, sourceDigest(layer), layer.sourceSize())));
@@ -502,7 +504,7 @@ public final class PushEngine {
             bus.publish(new PushEvent.BlobStarted(target, source, compressed.size(), true, worker()));
             long t0 = System.nanoTime();
             var r = gated(() -> dest.putCompressed(compressed, progress(target, source, compressed.size())));
-            blobInfo.put(compressed.diffId(), new BlobInfoCache.Entry(r.descriptor().digest(), r.descriptor().size()));
+            blobInfo.put(compressed.compression().scheme(), compressed.diffId(), new BlobInfoCache.Entry(r.descriptor().digest(), r.descriptor().size()));
             count(dest, target, source, r, null, tally, t0);
             return r.descriptor();
         }
@@ -552,8 +554,8 @@ public final class PushEngine {
                 return blob;
             }
             var compressed = (CompressedLayer) layer;
-            return blobInfo.compressed(compressed.diffId())
-                    .map(hint -> new Blob(new Descriptor(compressed.mediaType(), hint.digest(), hint.size()), gzipOf(compressed)))
+            return blobInfo.compressed(compressed.compression().scheme(), compressed.diffId())
+                    .map(hint -> new Blob(new Descriptor(compressed.mediaType(), hint.digest(), hint.size()), compressedOf(compressed)))
                     .orElse(null);
         }
 
@@ -609,16 +611,16 @@ public final class PushEngine {
      * What decides the manifest of an image whose layers hoist compresses: config, layers by source
      * digest and media type, manifest format and compression scheme. Empty for stored manifests.
      */
-    private static Optional<String> recipe(Artifact artifact, Destination dest) {
+    private static Optional<String> recipe(Artifact artifact, Destination dest, LayerCompression compression) {
         if (!(artifact instanceof Image image) || image.storedManifest().isPresent()
                 || image.layers().stream().noneMatch(l -> l instanceof CompressedLayer)) {
             return Optional.empty();
         }
         var s = new StringBuilder("image ").append(image.id())
                 .append(dest instanceof LayoutDestination ? " oci" : " docker")
-                .append(' ').append(GzipInputStream.SCHEME);
+                .append(' ').append(compression.scheme());
         image.layers().forEach(l -> s.append(' ').append(sourceDigest(l)).append(' ')
-                .append(l instanceof CompressedLayer c ? c.mediaType() : ((Blob) l).descriptor().mediaType()));
+                .append(l instanceof CompressedLayer c ? compression.mediaType(c.mediaType()) : ((Blob) l).descriptor().mediaType()));
         return Optional.of(s.toString());
     }
 
@@ -629,11 +631,11 @@ public final class PushEngine {
         return ((Image) artifact).storedManifest().map(m -> m.mediaType()).orElse(null);
     }
 
-    private static Content gzipOf(CompressedLayer layer) {
+    private static Content compressedOf(CompressedLayer layer) {
         return new Content() {
             @Override
             public InputStream open() throws IOException {
-                return new GzipInputStream(layer.open());
+                return layer.openCompressed();
             }
 
             @Override

@@ -1,5 +1,7 @@
 package dev.hoist.engine;
 
+import dev.hoist.image.LayerCompression;
+
 import java.util.List;
 
 /**
@@ -10,20 +12,31 @@ import java.util.List;
  * @param found how many images the sources held before filters
  * @param failFast stop starting new images after the first failure
  * @param dryRun only look: check what the targets have (HEAD) and report what would be sent
+ * @param compression how layers that hoist compresses (docker-save, daemon) are compressed;
+ *                    layers already compressed at the source go as they are
  */
-public record PushPlan(List<PushItem> items, int found, int concurrency, boolean failFast, boolean dryRun) {
+public record PushPlan(List<PushItem> items, int found, int concurrency, boolean failFast, boolean dryRun,
+                       LayerCompression compression) {
 
     public static final int DEFAULT_CONCURRENCY = 4;
 
     public PushPlan {
         items = List.copyOf(items);
+        if (compression == null) {
+            compression = LayerCompression.GZIP;
+        }
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1");
         }
     }
 
+    /** A plan that compresses with gzip at its default level. */
+    public PushPlan(List<PushItem> items, int found, int concurrency, boolean failFast, boolean dryRun) {
+        this(items, found, concurrency, failFast, dryRun, LayerCompression.GZIP);
+    }
+
     /** The same plan for other items (a retry of the failed ones), everything else as it was. */
     public PushPlan withItems(List<PushItem> items) {
-        return new PushPlan(items, found, concurrency, failFast, dryRun);
+        return new PushPlan(items, found, concurrency, failFast, dryRun, compression);
     }
 }

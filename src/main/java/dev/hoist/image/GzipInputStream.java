@@ -21,27 +21,40 @@ import java.util.zip.Deflater;
  * concatenate into one valid deflate stream; an empty final block ends it. Blocks are compressed by
  * one pool of threads shared by every stream of the process, a few blocks ahead of the reader.
  *
- * <p>A block whose samples look random (random or already compressed data) is written stored:
- * deflating it would cost most of the time and gain nothing. A block that deflates to more than its
- * size is stored too. Every choice depends only on the input,
- * so the output is deterministic: a fixed header (no name, mtime 0, OS "unknown"), level
- * {@value #LEVEL}, and the same bytes and digest for the same input on a given zlib, whatever the
- * number of cores.
+ * <p>Inside a block, each {@value #PIECE}-byte piece gets its own deflate level from its order-0
+ * entropy, switched with {@code setLevel} after a sync flush in the one deflater (so matches still
+ * reach back into the previous pieces): real layers mix text, code, binaries and already compressed
+ * files at file granularity, and each kind has its best trade of time for bytes (measured on a
+ * layer set of real directories, docs/benchmarks.md). By default (level {@value #AUTO}, "auto"):
+ * <ul>
+ *   <li>random-looking pieces (entropy of 7.98 bits per byte or more: compressed files, random
+ *       data) are stored: deflate at any level gains under 0.2% on them at the cost of a level-1 pass;</li>
+ *   <li>dense pieces (7.0 to 7.98: tables, packed binaries) at level 1, where more search finds nothing;</li>
+ *   <li>machine code and the like (6.0 to 7.0) at level 2;</li>
+ *   <li>text, class files, the rest (under 6.0) at level 4, the first lazy-matching level: 6-9% smaller
+ *       than level 1 there for ~40% more time, while levels 5 and 6 cost 2x-3x more for 1-2% less.</li>
+ * </ul>
+ * A fixed level (1-9) deflates every piece under 7.98 bits at that level. A block that deflates
+ * to more than its size is stored whole. Every choice depends only on the input (entropy from a
+ * table of {@code c ln c} made with StrictMath), so the output is deterministic: a fixed header (no
+ * name, mtime 0, OS "unknown"), and the same bytes and digest for the same input on a given zlib,
+ * whatever the number of cores.
  */
 public final class GzipInputStream extends InputStream {
 
-    /**
-     * The deflate level. 1 because pushing is bound by compression on small machines: measured on
-     * this project's 2-core CI machine, zlib level 1 deflates text 6x faster than level 6 for output
-     * ~35% larger (crane compresses at level 1 too).
-     */
-    public static final int LEVEL = 1;
+    /** The default level: a level per piece, from its entropy. */
+    public static final int AUTO = 0;
     static final int BLOCK = 128 * 1024;
+    static final int PIECE = 32 * 1024;
     private static final int DICTIONARY = 32 * 1024;
-    private static final int SAMPLE = 4 * 1024;
 
     /** Part of every cached compressed digest's key: change the format and old cache entries stop matching. */
-    public static final String SCHEME = "gzip-" + LEVEL + "-b" + (BLOCK / 1024) + "e";
+    public static String scheme(int level) {
+        return "gzip-" + (level == AUTO ? "auto" : level) + "-b" + (BLOCK / 1024) + "p" + (PIECE / 1024);
+    }
+
+    /** The scheme of the default level. */
+    public static final String SCHEME = scheme(AUTO);
 
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -65,8 +78,19 @@ public final class GzipInputStream extends InputStream {
     private int currentPos;
     private volatile boolean closed;
 
+    private final int level;
+
     public GzipInputStream(InputStream in) {
+        this(in, AUTO);
+    }
+
+    /** @param level {@value #AUTO} for a level per piece, or 1-9 */
+    public GzipInputStream(InputStream in, int level) {
+        if (level < 0 || level > 9) {
+            throw new IllegalArgumentException("gzip level must be 1 to 9, not " + level);
+        }
         this.in = in;
+        this.level = level;
     }
 
     @Override
@@ -129,7 +153,8 @@ public final class GzipInputStream extends InputStream {
         var dictionary = previous == null ? null
                 : Arrays.copyOfRange(previous, Math.max(0, previous.length - DICTIONARY), previous.length);
         previous = block;
-        inFlight.add(POOL.submit(() -> deflate(block, dictionary)));
+        int lv = level;
+        inFlight.add(POOL.submit(() -> deflate(block, dictionary, lv)));
     }
 
     private static Chunk await(Future<Chunk> f) throws IOException {
@@ -148,84 +173,127 @@ public final class GzipInputStream extends InputStream {
     }
 
     /** One block as raw deflate ending on a byte boundary (sync flush), not final. */
-    static Chunk deflate(byte[] block, byte[] dictionary) {
-        if (!compressible(block)) {
+    static Chunk deflate(byte[] block, byte[] dictionary, int level) {
+        int first = levelOf(block, 0, level, -1);
+        if (first == 0 && block.length <= PIECE) {
             return stored(block);
         }
-        var deflater = new Deflater(LEVEL, true);
+        var deflater = new Deflater(first, true);
         try {
             if (dictionary != null) {
                 deflater.setDictionary(dictionary);
             }
-            deflater.setInput(block);
-            var out = run(deflater, block.length + 64);
-            return out.length > block.length + 5 * (block.length / 65_535 + 1) + 5 ? stored(block) : out;
+            var out = new Output(block.length + 64);
+            int current = first;
+            for (int off = 0; off < block.length; off += PIECE) {
+                int piece = levelOf(block, off, level, current);
+                if (piece != current) {
+                    // Everything so far out at the old level before the new one applies (deflateParams).
+                    out.flush(deflater);
+                    deflater.setLevel(piece);
+                    current = piece;
+                }
+                deflater.setInput(block, off, Math.min(PIECE, block.length - off));
+                while (!deflater.needsInput()) {
+                    out.deflate(deflater, Deflater.NO_FLUSH);
+                }
+            }
+            out.flush(deflater);
+            return out.length > block.length + 5 * (block.length / 65_535 + 1) + 5 ? stored(block) : new Chunk(out.data, out.length);
         } finally {
             deflater.end();
         }
     }
 
-    /** {@code c ln c} for every count a sample can hold, so the entropy test needs no logarithm per block. */
-    private static final double[] C_LN_C = new double[SAMPLE + 1];
-    /** A sample is random-looking when {@code sum(c ln c)} stays at or under this: entropy of 7.5 bits per byte or more. */
-    private static final double RANDOM_BELOW;
+    /** Output of one deflater, grown as needed. */
+    private static final class Output {
+        byte[] data;
+        int length;
 
-    static {
-        for (int c = 1; c <= SAMPLE; c++) {
-            C_LN_C[c] = c * StrictMath.log(c);
+        Output(int estimate) {
+            data = new byte[estimate];
         }
-        // entropy (nats) = ln N - sum(c ln c) / N, so entropy < 7.5 bits  <=>  sum(c ln c) > N (ln N - 7.5 ln 2)
-        RANDOM_BELOW = SAMPLE * (StrictMath.log(SAMPLE) - 7.5 * StrictMath.log(2));
+
+        void deflate(Deflater deflater, int flush) {
+            if (length == data.length) {
+                data = Arrays.copyOf(data, data.length * 2);
+            }
+            length += deflater.deflate(data, length, data.length - length, flush);
+        }
+
+        /** A sync flush: all input so far out, ending on a byte boundary. */
+        void flush(Deflater deflater) {
+            do {
+                deflate(deflater, Deflater.SYNC_FLUSH);
+            } while (length == data.length); // a flush that did not fill the buffer has written everything
+        }
     }
 
+    /** {@code c ln c} for every count a piece can hold, so the entropy needs no logarithm per byte value. */
+    private static final double[] C_LN_C = new double[PIECE + 1];
+
+    static {
+        for (int c = 1; c <= PIECE; c++) {
+            C_LN_C[c] = c * StrictMath.log(c);
+        }
+    }
+
+    /** Entropy of at least this many bits per byte: a piece deflate cannot shrink. */
+    static final double STORED_BITS = 7.98;
+    /** Smaller than this many bits per byte: short pieces, where a histogram says nothing. */
+    private static final int MIN_MEASURED = 4096;
+
     /**
-     * Whether deflating the block is worth it: some of three 4 KiB samples (start, middle, end) has
-     * an order-0 entropy under 7.5 bits per byte. Random and already compressed data measure ~7.95;
-     * text, code and binaries far less. A histogram costs a fraction of a trial deflate, and the
-     * table of {@code c ln c} (StrictMath) gives the same answer on every platform.
+     * The level of the piece at {@code off}: 0 (stored) for a random-looking one, else
+     * {@code fixed}, or for {@link #AUTO} the level of its entropy class. A piece too short to
+     * measure keeps {@code current} (the first one, the top level).
      */
-    static boolean compressible(byte[] block) {
-        if (block.length < 4 * SAMPLE) {
-            return true;
+    static int levelOf(byte[] block, int off, int fixed, int current) {
+        int n = Math.min(PIECE, block.length - off);
+        if (n < MIN_MEASURED) {
+            return current >= 0 ? current : fixed == AUTO ? 4 : fixed;
         }
-        var counts = new int[256];
-        for (int offset : new int[] {0, (block.length - SAMPLE) / 2, block.length - SAMPLE}) {
-            java.util.Arrays.fill(counts, 0);
-            for (int i = offset; i < offset + SAMPLE; i++) {
-                counts[block[i] & 0xff]++;
-            }
-            double sum = 0;
-            for (int c : counts) {
-                sum += C_LN_C[c];
-            }
-            if (sum > RANDOM_BELOW) {
-                return true;
-            }
+        double bits = bits(block, off, n);
+        if (bits >= STORED_BITS) {
+            return 0;
         }
-        return false;
+        if (fixed != AUTO) {
+            return fixed;
+        }
+        return bits >= 7.0 ? 1 : bits >= 6.0 ? 2 : 4;
+    }
+
+    /** Order-0 entropy of {@code n} bytes at {@code off}, in bits per byte. */
+    static double bits(byte[] b, int off, int n) {
+        // Four tables: consecutive equal bytes would otherwise wait on each other's increment.
+        var counts = new int[4 * 256];
+        int i = off;
+        int end = off + n;
+        for (; i + 3 < end; i += 4) {
+            counts[b[i] & 0xff]++;
+            counts[256 + (b[i + 1] & 0xff)]++;
+            counts[512 + (b[i + 2] & 0xff)]++;
+            counts[768 + (b[i + 3] & 0xff)]++;
+        }
+        for (; i < end; i++) {
+            counts[b[i] & 0xff]++;
+        }
+        double sum = 0;
+        for (int v = 0; v < 256; v++) {
+            sum += C_LN_C[counts[v] + counts[256 + v] + counts[512 + v] + counts[768 + v]];
+        }
+        return (StrictMath.log(n) - sum / n) / StrictMath.log(2);
     }
 
     private static Chunk stored(byte[] block) {
         var deflater = new Deflater(Deflater.NO_COMPRESSION, true);
         try {
             deflater.setInput(block);
-            return run(deflater, block.length + 5 * (block.length / 16_384 + 2) + 16);
+            var out = new Output(block.length + 5 * (block.length / 16_384 + 2) + 16);
+            out.flush(deflater);
+            return new Chunk(out.data, out.length);
         } finally {
             deflater.end();
-        }
-    }
-
-    private static Chunk run(Deflater deflater, int estimate) {
-        var out = new byte[estimate];
-        int len = 0;
-        while (true) {
-            int n = deflater.deflate(out, len, out.length - len, Deflater.SYNC_FLUSH);
-            len += n;
-            if (len < out.length) {
-                // A sync flush that did not fill the buffer has written everything.
-                return new Chunk(out, len);
-            }
-            out = Arrays.copyOf(out, out.length * 2);
         }
     }
 

@@ -7,7 +7,6 @@ import dev.hoist.image.CountingInputStream;
 import dev.hoist.image.TransferListener;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
-import dev.hoist.image.GzipInputStream;
 import dev.hoist.image.MediaTypes;
 
 import java.io.IOException;
@@ -252,7 +251,7 @@ public final class RegistryClient {
         return retry.run(what, retryListener, () -> {
             var scopes = push(repository);
             boolean chunked = chunkSize > 0 || layer.size() >= RESUMABLE_MIN;
-            var key = layer.diffId() == null ? null : "layer:" + layer.diffId() + ":" + GzipInputStream.SCHEME;
+            var key = layer.diffId() == null ? null : "layer:" + layer.diffId() + ":" + layer.compression().scheme();
             var resumed = chunked && key != null ? resume(repository, key, scopes) : null;
             HttpResponse<byte[]> r = null;
             if (resumed == null) {
@@ -265,7 +264,7 @@ public final class RegistryClient {
             StreamBody.Opener open = () -> {
                 // Progress counts uncompressed bytes read, comparable with the layer's size.
                 var read = new CountingInputStream(layer.open(), listener, false);
-                var c = new CountingInputStream(new GzipInputStream(read), TransferListener.NONE, true);
+                var c = new CountingInputStream(layer.compression().compress(read), TransferListener.NONE, true);
                 reader.set(read);
                 counter.set(c);
                 return c;

@@ -74,4 +74,56 @@ class GzipInputStreamSpec extends Specification {
         then:
         out[0..9] == [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff].collect { it as byte }
     }
+
+    /** 32 KiB pieces of four kinds: text, skewed bytes (~6.5 bits), denser ones (~7.5 bits) and random. */
+    static byte[] mixed(int pieces) {
+        def random = new Random(11)
+        def out = new ByteArrayOutputStream()
+        pieces.times { i ->
+            def piece = new byte[GzipInputStream.PIECE]
+            switch (i % 4) {
+                case 0: def t = ("piece $i of text, words and more words\n" * 1000).bytes; System.arraycopy(t, 0, piece, 0, piece.length); break
+                case 1: piece.length.times { piece[it] = (byte) (random.nextInt(96) + random.nextInt(4)) }; break
+                case 2: piece.length.times { piece[it] = (byte) (random.nextInt(181)) }; break
+                default: random.nextBytes(piece)
+            }
+            out.write(piece)
+        }
+        out.toByteArray()
+    }
+
+    def "gives each 32 KiB piece the level of its entropy: text 4, code-like 2, dense 1, random stored"() {
+        given:
+        def input = mixed(4)
+
+        expect:
+        (0..3).collect { GzipInputStream.levelOf(input, it * GzipInputStream.PIECE, GzipInputStream.AUTO, -1) } == [4, 2, 1, 0]
+        (0..3).collect { GzipInputStream.levelOf(input, it * GzipInputStream.PIECE, 6, -1) } == [6, 6, 6, 0]
+    }
+
+    def "pieces of every level, switched inside blocks, still make one gzip member that GNU gzip and Java read (level #level)"() {
+        given:
+        def both = new ByteArrayOutputStream()
+        both.write(mixed(4 * 9 + 1))
+        both.write(sample(70_001))
+        def input = both.toByteArray()
+        def file = File.createTempFile('hoist-gzip-mixed', '.gz')
+        file.deleteOnExit()
+        file.bytes = new GzipInputStream(new ByteArrayInputStream(input), level).bytes
+
+        when:
+        def p = new ProcessBuilder('gzip', '-dc', file.path).start()
+        def out = p.inputStream.bytes
+        p.waitFor()
+
+        then:
+        p.exitValue() == 0
+        out == input
+        new GZIPInputStream(new ByteArrayInputStream(file.bytes)).bytes == input
+        // random pieces stored, the rest compressed
+        file.length() < input.length * 0.75
+
+        where:
+        level << [GzipInputStream.AUTO, 1, 9]
+    }
 }

@@ -61,28 +61,6 @@ class PushDockerArchiveSpec extends IntegrationSpec {
         first.manifestDigest('demo/app', '1.0') == second.manifestDigest('demo/app', '1.0')
     }
 
-    def "compresses to the same bytes on 1 core and on 4: parallel gzip depends only on the input"() {
-        given:
-        def archive = new File(tmp, 'app.tar')
-        images().dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['base', 3_000_000], ['app', 700_000]]]])
-        def java = new File(System.getProperty('java.home'), 'bin/java').path
-
-        when:
-        def digests = [1, 4].collect { cores ->
-            def out = new File(tmp, "layout-$cores")
-            def p = new ProcessBuilder(java, "-XX:ActiveProcessorCount=$cores".toString(), '-cp', System.getProperty('java.class.path'),
-                    "-Dhoist.cache.dir=${new File(tmp, "cache-$cores")}".toString(), 'dev.hoist.cli.Main',
-                    'push', archive.path, "--to", "oci:${out.path}".toString(), '-q')
-                    .redirectErrorStream(true).start()
-            def text = p.inputStream.text
-            assert p.waitFor() == 0: text
-            new File(out, 'index.json').text
-        }
-
-        then:
-        digests[0] == digests[1]
-    }
-
     def "keeps each image's own tag when the target has none, uploading shared layers once"() {
         given:
         def reg = registry()

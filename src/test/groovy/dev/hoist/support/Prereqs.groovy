@@ -8,7 +8,7 @@ import org.opentest4j.TestAbortedException
  */
 class Prereqs {
 
-    static final List<String> TOOLS = ['docker-registry', 'skopeo', 'openssl', 'htpasswd', 'tar']
+    static final List<String> TOOLS = ['docker-registry', 'skopeo', 'openssl', 'htpasswd', 'tar', 'gzip', 'zstd']
 
     static List<String> missing(List<String> tools = TOOLS) {
         tools.findAll { !onPath(it) }
