@@ -11,6 +11,7 @@
                                             from REGISTRY (the target's host is ignored: proxies) and, given the
                                             LAYOUT, equal to the source manifest of the same name
   bench.py distinct-layers-mb ARCHIVE...    MB of the distinct layers (by name) of docker-save archives
+  bench.py kept OUT                         the hand-written end of a previous report OUT (from its "kept" marker)
   bench.py report RESULTS META OUT          medians, ratios and targets as markdown, to OUT and stdout
   bench.py profile FACTS JFR HOISTLOG OUT   the profile section (markdown) of one more hoist OCI push and
                                             curl floor: FACTS "KEY=VALUE" lines (walls, CPU, registry CPU,
@@ -349,6 +350,22 @@ def cmd_report(results, metafile, out):
     print("\n".join(status_lines))
 
 
+KEPT = "<!-- kept by scripts/bench: what follows is carried over from the previous report -->"
+
+
+def cmd_kept(out):
+    """Prints the hand-written end of a previous report (from the KEPT marker on): measurements
+    that are not rerun every time, such as the compression candidates. scripts/bench appends it again."""
+    try:
+        with open(out) as f:
+            old = f.read()
+    except OSError:
+        return
+    i = old.find(KEPT)
+    if i >= 0:
+        print("\n" + old[i:].rstrip("\n"))
+
+
 def cmd_profile(facts_file, jfr_file, hoist_log, out):
     facts = {}
     with open(facts_file) as f:
@@ -428,6 +445,7 @@ def main(argv):
         "check-report": (cmd_check_report, 3, 4),
         "report": (cmd_report, 3),
         "distinct-layers-mb": (cmd_distinct_layers_mb, 1, 99),
+        "kept": (cmd_kept, 1),
     }
     if not argv or argv[0] not in cmds or not (cmds[argv[0]][1] <= len(argv) - 1 <= cmds[argv[0]][-1]):
         sys.exit(__doc__)
