@@ -21,9 +21,31 @@ public final class Dirs {
         return resolve("hoist.cache.dir", "HOIST_CACHE_DIR", "XDG_CACHE_HOME", ".cache");
     }
 
-    /** History and logs: {@code $XDG_STATE_HOME/hoist} (default {@code ~/.local/state/hoist}), or {@code HOIST_STATE_DIR}. */
+    /** {@link #state(java.util.Map)} in the process's own environment. */
     public static Path state() {
-        return resolve("hoist.state.dir", "HOIST_STATE_DIR", "XDG_STATE_HOME", ".local/state");
+        return state(System.getenv());
+    }
+
+    /**
+     * History and logs: {@code $XDG_STATE_HOME/hoist} (default {@code ~/.local/state/hoist}), or
+     * {@code HOIST_STATE_DIR}; {@code $HOME} from the command's environment, as a shell session's
+     * environment may not be the process's.
+     */
+    public static Path state(java.util.Map<String, String> env) {
+        var p = System.getProperty("hoist.state.dir");
+        if (p != null && !p.isBlank()) {
+            return Path.of(p);
+        }
+        var o = env.get("HOIST_STATE_DIR");
+        if (o != null && !o.isBlank()) {
+            return Path.of(o);
+        }
+        var x = env.get("XDG_STATE_HOME");
+        if (x != null && !x.isBlank()) {
+            return Path.of(x, "hoist");
+        }
+        var home = env.get("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".local", "state", "hoist");
     }
 
     private static Path resolve(String property, String override, String xdg, String fallback) {

@@ -9,20 +9,26 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /** {@code hoist}: the entry point. */
 @Command(name = "hoist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Puts container images into OCI registries.",
         subcommands = {PushCommand.class, BuildCommand.class, ImagesCommand.class, LoginCommand.class, LogoutCommand.class,
-                ServeCommand.class,
-                CommandLine.HelpCommand.class},
+                ServeCommand.class, ShellCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a push failed (registry error, network)", "2:bad usage or unreadable input",
                 "130:cancelled (Ctrl-C)"})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private final Io io;
+
+    private Main(Io io) {
+        this.io = io;
+    }
 
     /** What a command needs from the process: streams and environment, so tests can run it in-process. */
     public record Io(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean terminal) {
@@ -55,8 +61,17 @@ public final class Main implements Runnable {
     }
 
     public static int execute(Io io, String... args) {
+        return commandLine(io).execute(args);
+    }
+
+    /**
+     * The command tree with its streams and error handling, ready to execute one command line.
+     * The shell runs every command line of a session through a fresh one, with the session's
+     * streams: the same classes, options, help and exit codes as the one-shot command line.
+     */
+    public static CommandLine commandLine(Io io) {
         Verbosity.attach(io.err());
-        var cli = new CommandLine(new Main(), new Factory(io));
+        var cli = new CommandLine(new Main(io), new Factory(io));
         cli.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8));
         cli.setParameterExceptionHandler((e, a) -> {
@@ -72,12 +87,17 @@ public final class Main implements Runnable {
             }
             return hoist != null ? hoist.kind().exitCode : 1;
         });
-        return cli.execute(args);
+        return cli;
     }
 
+    /** {@code hoist} alone: the shell on a terminal, the usage elsewhere. */
     @Override
-    public void run() {
+    public Integer call() {
+        if (io.terminal()) {
+            return new ShellCommand(io).call();
+        }
         spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
     }
 
     /** Hands {@link Io} to commands that take it. */
@@ -101,6 +121,9 @@ public final class Main implements Runnable {
             }
             if (cls == ServeCommand.class) {
                 return cls.cast(new ServeCommand(io));
+            }
+            if (cls == ShellCommand.class) {
+                return cls.cast(new ShellCommand(io));
             }
             return CommandLine.defaultFactory().create(cls);
         }

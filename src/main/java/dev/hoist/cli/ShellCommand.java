@@ -1,0 +1,49 @@
+package dev.hoist.cli;
+
+import dev.hoist.Dirs;
+import dev.hoist.shell.Shell;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+/** {@code hoist shell}: the interactive session on this process's terminal, or a script read from stdin. */
+@Command(name = "shell", mixinStandardHelpOptions = true,
+        description = {"An interactive session: every hoist command, Groovy with the DSL bound, background jobs,",
+                "completion (Tab) and history (~/.local/state/hoist/history, secrets masked).",
+                "With standard input not a terminal (hoist shell < session.txt) the lines are run in order,",
+                "without prompts; the exit code is that of the last failing line."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:no line failed", "N:the exit code of the last line that failed"})
+final class ShellCommand implements Callable<Integer> {
+
+    private final Main.Io io;
+
+    ShellCommand(Main.Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+        var history = Dirs.state(io.env()).resolve("history");
+        if (!io.terminal()) {
+            return Shell.script(io);
+        }
+        try (Terminal terminal = TerminalBuilder.builder().system(true).name("hoist").build()) {
+            boolean dumb = Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType());
+            // Commands write through the terminal's own stream, so its output processing (CR before LF
+            // outside raw mode) applies to them as to the line editor.
+            var out = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
+            var session = new Main.Io(out, out, InputStream.nullInputStream(), io.env(), !dumb);
+            return new Shell(terminal, session, history).run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package dev.hoist.shell;
+
+import dev.hoist.HoistException;
+import dev.hoist.cli.Main;
+import groovy.lang.Binding;
+import groovy.lang.Closure;
+import org.codehaus.groovy.control.MultipleCompilationErrorsException;
+import org.codehaus.groovy.runtime.InvokerHelper;
+import org.jline.reader.EOFError;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.Parser;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import picocli.CommandLine;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One interactive session on one terminal: reads lines, runs hoist's commands through the same
+ * picocli classes as the command line (with this session's streams), evaluates everything else as
+ * Groovy in one binding. Several shells in one JVM (SSH sessions) share nothing mutable: no
+ * {@code System.setOut}, no static state.
+ */
+public final class Shell {
+
+    static final String PROMPT = "hoist> ";
+    static final String CONTINUATION = "...> ";
+
+    private final Terminal terminal;
+    private final Main.Io io;
+    private final Path history;
+    private final GroovySession groovy;
+    private final Set<String> commands;
+    private final Set<String> groovyWords;
+    /** What Ctrl-C stops now: the thread evaluating Groovy, or the foreground push. */
+    private volatile Runnable interrupt = () -> { };
+    private int status;
+    private boolean leave;
+
+    /**
+     * @param terminal the session's terminal: line editing, Ctrl-C, completion
+     * @param io       where commands and results print (write through the terminal's output
+     *                 stream so its output processing applies), and the session's environment
+     * @param history  the history file (made 0600 if missing), or null for none
+     */
+    public Shell(Terminal terminal, Main.Io io, Path history) {
+        this.terminal = terminal;
+        this.io = io;
+        this.history = history;
+        this.groovy = new GroovySession(new Binding(), null);
+        this.groovy.define("load", new Closure<Object>(this) {
+            @SuppressWarnings("unused")
+            public Object doCall(Object file) {
+                return groovy.load(Path.of(String.valueOf(file)));
+            }
+        });
+        this.commands = commandNames();
+        this.groovyWords = new TreeSet<>(List.of("load"));
+    }
+
+    /**
+     * Runs lines read from {@code io.in()} without prompts or line editing ({@code hoist shell < session.txt}).
+     *
+     * @return the exit code of the last line that failed, 0 if none did
+     */
+    public static int script(Main.Io io) {
+        var shell = new Shell(null, io, null);
+        var parser = shell.parser();
+        var reader = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
+        var pending = new StringBuilder();
+        try {
+            for (String line; !shell.leave && (line = reader.readLine()) != null; ) {
+                pending.append(pending.isEmpty() ? "" : "\n").append(line);
+                try {
+                    parser.parse(pending.toString(), pending.length(), Parser.ParseContext.ACCEPT_LINE);
+                } catch (EOFError more) {
+                    continue;
+                }
+                var text = pending.toString();
+                pending.setLength(0);
+                shell.execute(text);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!pending.isEmpty()) {
+            io.err().println("hoist: unfinished input at the end: " + firstLine(pending.toString()));
+            shell.status = 2;
+        }
+        return shell.status;
+    }
+
+    /**
+     * Reads and runs lines until the user leaves ({@code exit}, Ctrl-D) or the terminal closes.
+     *
+     * @return the exit code of the last command that failed, 0 if none did
+     */
+    public int run() {
+        var builder = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("hoist")
+                .parser(parser())
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                .option(LineReader.Option.HISTORY_IGNORE_SPACE, true)
+                .history(new MaskedHistory());
+        if (history != null) {
+            try {
+                MaskedHistory.prepare(history);
+                builder.variable(LineReader.HISTORY_FILE, history);
+            } catch (UncheckedIOException e) {
+                io.err().println("hoist: warning: " + e.getMessage() + "; history is not kept");
+            }
+        }
+        var reader = builder.build();
+        // Once, outside readLine: JLine puts its own handler in place while a line is read and
+        // restores this one after, so Ctrl-C at the prompt clears the line and Ctrl-C during a
+        // command stops that command.
+        terminal.handle(Terminal.Signal.INT, signal -> interrupt.run());
+        while (!leave) {
+            String line;
+            try {
+                line = reader.readLine(PROMPT);
+            } catch (UserInterruptException e) {
+                continue;
+            } catch (EndOfFileException e) {
+                break;
+            }
+            execute(line);
+        }
+        try {
+            reader.getHistory().save();
+        } catch (IOException e) {
+            io.err().println("hoist: warning: history not saved: " + e.getMessage());
+        }
+        return status;
+    }
+
+    /** Runs one (possibly multi-line) input; its failure becomes the shell's exit code. */
+    int execute(String line) {
+        var text = line.strip();
+        if (text.isEmpty() || text.startsWith("#")) {
+            return 0;
+        }
+        int code;
+        try {
+            code = isCommand(text) ? command(text) : groovy(text);
+        } finally {
+            interrupt = () -> { };
+            Thread.interrupted();
+        }
+        if (code != 0) {
+            status = code;
+        }
+        return code;
+    }
+
+    private int command(String text) {
+        var words = parser().parse(text, text.length(), Parser.ParseContext.SPLIT_LINE).words().stream()
+                .filter(w -> !w.isEmpty()).toArray(String[]::new);
+        return tree().execute(words);
+    }
+
+    private int groovy(String text) {
+        var thread = Thread.currentThread();
+        interrupt = thread::interrupt;
+        try {
+            var result = groovy.evaluate(text);
+            if (!result.assignment() && result.value() != null) {
+                io.out().println(InvokerHelper.toString(result.value()));
+            }
+            return 0;
+        } catch (MultipleCompilationErrorsException e) {
+            var errors = e.getErrorCollector().getErrors();
+            var first = errors.isEmpty() ? e.getMessage() : String.valueOf(errors.get(0).toString());
+            io.err().println("hoist: " + firstLine(first.replaceFirst("^.*?\\.groovy: ", "")));
+            return HoistException.Kind.USAGE.exitCode;
+        } catch (Exception e) {
+            // Groovy throws checked exceptions without declaring them: ThreadInterrupt's InterruptedException among them.
+            var hoist = HoistException.find(e);
+            if (hoist != null) {
+                io.err().println("hoist: " + hoist.getMessage());
+                return hoist.kind().exitCode;
+            }
+            if (interrupted(e)) {
+                io.err().println("hoist: interrupted");
+                return HoistException.Kind.CANCELLED.exitCode;
+            }
+            io.err().println("hoist: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return 1;
+        }
+    }
+
+    private static boolean interrupted(Throwable e) {
+        for (var c = e; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A command line starts with a command's name, unless that name is also a Groovy word and
+     * what follows reads as a Groovy call: {@code push 'p'} (one string literal), {@code push('p')},
+     * {@code push = 1}. {@code push app.tar host/app} and {@code push 'my app.tar' host/app} are commands.
+     */
+    boolean isCommand(String line) {
+        var text = line.stripLeading();
+        int end = 0;
+        while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '-')) {
+            end++;
+        }
+        var word = text.substring(0, end);
+        if (!commands.contains(word)) {
+            return false;
+        }
+        if (end < text.length() && !Character.isWhitespace(text.charAt(end))) {
+            // push('p'), push.x, push=1: Groovy; a command name stands alone.
+            return false;
+        }
+        return !groovyWords.contains(word) || !groovyCall(text.substring(end).strip());
+    }
+
+    private static boolean groovyCall(String rest) {
+        if (rest.isEmpty()) {
+            return false;
+        }
+        char c = rest.charAt(0);
+        if ("(=.{[,".indexOf(c) >= 0) {
+            return true;
+        }
+        if (c != '\'' && c != '"') {
+            return false;
+        }
+        int close = rest.indexOf(c, 1);
+        while (close > 0 && rest.charAt(close - 1) == '\\') {
+            close = rest.indexOf(c, close + 1);
+        }
+        if (close < 0) {
+            return true;
+        }
+        var after = rest.substring(close + 1).strip();
+        return after.isEmpty() || after.startsWith(",") || after.equals("&");
+    }
+
+    Parser parser() {
+        return new ShellParser(this::isCommand);
+    }
+
+    /** The command tree for one line: hoist's commands with this session's streams, and the shell's own. */
+    CommandLine tree() {
+        var cli = Main.commandLine(io);
+        cli.getCommandSpec().removeSubcommand("shell");
+        cli.addSubcommand(new ShellCommands.Exit(this));
+        cli.addSubcommand(new ShellCommands.Load(this));
+        return cli;
+    }
+
+    private Set<String> commandNames() {
+        var names = new TreeSet<String>();
+        for (var name : tree().getSubcommands().keySet()) {
+            names.add(name);
+        }
+        return names;
+    }
+
+    GroovySession groovySession() {
+        return groovy;
+    }
+
+    void leave() {
+        leave = true;
+    }
+
+    Main.Io io() {
+        return io;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+}

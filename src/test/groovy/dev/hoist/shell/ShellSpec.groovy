@@ -1,0 +1,186 @@
+package dev.hoist.shell
+
+import dev.hoist.support.Hoist
+import dev.hoist.support.ShellDriver
+import spock.lang.Specification
+import spock.lang.TempDir
+
+import java.nio.file.Files
+import java.nio.file.Path
+
+class ShellSpec extends Specification {
+
+    @TempDir
+    Path tmp
+
+    ShellDriver shell
+
+    def cleanup() {
+        shell?.close()
+    }
+
+    ShellDriver start() {
+        shell = new ShellDriver(tmp.resolve('state/history'), [HOME: tmp.toString()])
+        shell.prompt(0)
+        shell
+    }
+
+    def "runs hoist's commands with their own help and options"() {
+        given:
+        start()
+
+        when:
+        int from = shell.line('images --help')
+        shell.prompt(from + 1)
+
+        then:
+        shell.text(from).contains('Usage: hoist images')
+        shell.text(from).contains('--platform=OS/ARCH')
+    }
+
+    def "a variable defined with def on one line is there on the next"() {
+        given:
+        start()
+
+        when:
+        shell.prompt(shell.line('def x = 41'))
+        int from = shell.line('x + 1')
+        shell.waitFor('42', from)
+
+        then:
+        shell.text(from).contains('42')
+    }
+
+    def "a closure typed over several lines gets the continuation prompt until its brace closes"() {
+        given:
+        start()
+
+        when:
+        int from = shell.line('def twice = {')
+        shell.waitFor('...> ', from)
+        shell.line('  it * 2')
+        int closed = shell.line('}')
+        shell.prompt(closed)
+        from = shell.line('twice(21)')
+        shell.waitFor('42', from)
+
+        then:
+        noExceptionThrown()
+    }
+
+    def "an exclamation mark is Groovy, not history expansion"() {
+        given:
+        start()
+
+        when:
+        int from = shell.line('!false')
+        shell.waitFor('true', from)
+
+        then:
+        noExceptionThrown()
+    }
+
+    def "Ctrl-C clears the line being typed and the shell stays"() {
+        given:
+        start()
+
+        when:
+        shell.type('this is not run')
+        shell.waitFor('this is not run')
+        int from = shell.mark()
+        shell.type('\u0003')
+        shell.prompt(from)
+        from = shell.line('6 * 7')
+        shell.waitFor('42', from)
+
+        then:
+        !shell.text().contains('No such property')
+    }
+
+    def "Ctrl-C stops a runaway Groovy loop and the shell stays"() {
+        given:
+        start()
+
+        when:
+        int from = shell.line('while (true) { }')
+        Thread.sleep(300)
+        shell.type('\u0003')
+        shell.waitFor('interrupted', from)
+        from = shell.line('1 + 2')
+        shell.waitFor('3', from)
+
+        then:
+        noExceptionThrown()
+    }
+
+    def "Ctrl-D leaves with the exit code of the last failing line"() {
+        given:
+        start()
+
+        when:
+        int from = shell.line('noSuchThing')
+        shell.prompt(from)
+        from = shell.line('1')
+        shell.prompt(from)
+        shell.type('\u0004')
+
+        then:
+        shell.awaitExit() == 1
+    }
+
+    def "exit leaves with exit code 0 when nothing failed"() {
+        given:
+        start()
+
+        when:
+        shell.line('exit')
+
+        then:
+        shell.awaitExit() == 0
+    }
+
+    def "the history file keeps lines with their secrets masked"() {
+        given:
+        start()
+
+        when:
+        shell.prompt(shell.line('push --token s3cr3t-token'))
+        shell.prompt(shell.line("def creds = [user: 'me', password: 'hunter2']"))
+        shell.prompt(shell.line('6 * 7'))
+        shell.line('exit')
+        shell.awaitExit()
+        def history = Files.readString(tmp.resolve('state/history'))
+
+        then:
+        history.contains('push --token ****')
+        history.contains("password: '****'")
+        history.contains('6 * 7')
+        !history.contains('s3cr3t')
+        !history.contains('hunter2')
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve('state/history'))) == 'rw-------'
+    }
+
+    def "hoist shell reads a session from stdin: no prompts, one result per line, the last failure's exit code"() {
+        when:
+        def run = Hoist.run(['shell'], [HOME: tmp.toString()], '''\
+def plans = ['a', 'b']
+plans.size()
+def c = {
+  it.toUpperCase()
+}
+c('x')
+nosuch
+images --help
+1 + 1
+''')
+
+        then:
+        run.exit == 1
+        run.out.readLines().take(2) == ['2', 'X']
+        run.out.contains('Usage: hoist images')
+        run.out.readLines().last() == '2'
+        !run.out.contains('hoist>')
+        run.err.contains('nosuch')
+        !run.out.contains('\u001B[')
+    }
+}
