@@ -1,6 +1,8 @@
 package dev.hoist.cli;
 
 import dev.hoist.HoistException;
+import dev.hoist.engine.Job;
+import dev.hoist.engine.Jobs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /** {@code hoist}: the entry point. */
 @Command(name = "hoist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -30,8 +33,37 @@ public final class Main implements Callable<Integer> {
         this.io = io;
     }
 
-    /** What a command needs from the process: streams and environment, so tests can run it in-process. */
-    public record Io(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean terminal) {
+    /**
+     * What a command needs from the process: streams and environment, so tests can run it in-process;
+     * and, in a longer-lived session (the shell, an SSH session), the {@link Host} its pushes run on.
+     *
+     * @param host null for the one-shot command line: a push runs in the foreground on its own
+     *             engine, and Ctrl-C (the JVM's shutdown) cancels it
+     */
+    public record Io(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean terminal, Host host) {
+        public Io(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean terminal) {
+            this(out, err, in, env, terminal, null);
+        }
+
+        public Io with(Host host) {
+            return new Io(out, err, in, env, terminal, host);
+        }
+    }
+
+    /**
+     * Where a session's pushes run: {@code push} and {@code build} submit their plan to {@code jobs}
+     * as a job named {@code name}, tell {@code onSubmit} (the shell learns its foreground job, for
+     * Ctrl-C, or prints {@code [N] started}), then wait for it and report as on the command line,
+     * or, with {@code background}, return 0 at once. No JVM shutdown hook is involved.
+     *
+     * @param owner who submits (an SSH user), or null
+     */
+    public record Host(Jobs jobs, String owner, String name, boolean background, Consumer<Job> onSubmit) {
+    }
+
+    /** One command line in a session: {@code execute(io, host, "push", ...)}. */
+    public static int execute(Io io, Host host, String... args) {
+        return commandLine(io.with(host)).execute(args);
     }
 
     public static void main(String[] args) {

@@ -15,6 +15,7 @@ import dev.hoist.registry.RegistryOptions;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -34,8 +35,11 @@ record PlanRun(Main.Io io, boolean progress, boolean quiet, String json) {
         var registries = new Registries(credentials, options);
         var engine = new PushEngine(registries, new BlobInfoCache(Dirs.cache()));
         var listeners = new ArrayList<PushListener>();
-        if (progress && !quiet) {
+        if (progress && !quiet && (io.host() == null || !io.host().background())) {
             listeners.add(io.terminal() ? new LiveProgress(io.err()) : new PlainProgress(io.err()));
+        }
+        if (io.host() != null) {
+            return hosted(io.host(), plan, registries, engine, listeners);
         }
         var job = new Jobs(engine).submit(String.join(" ", "hoist", "push"), plan, null, 0, listeners);
         var finished = new CountDownLatch(1);
@@ -68,6 +72,30 @@ record PlanRun(Main.Io io, boolean progress, boolean quiet, String json) {
         return exitCode(result);
     }
 
+    /** In a session: the session's jobs run it; Ctrl-C reaches it through the session (it knows the job from onSubmit). */
+    private int hosted(Main.Host host, PushPlan plan, Registries registries, PushEngine engine, List<PushListener> listeners)
+            throws IOException {
+        var job = host.jobs().submit(host.name(), plan, host.owner(), 0, listeners, engine);
+        job.onEnd(j -> registries.close());
+        if (job.state().finished()) {
+            registries.close();
+        }
+        host.onSubmit().accept(job);
+        if (host.background()) {
+            return 0;
+        }
+        PushResult result;
+        try {
+            result = job.await();
+        } catch (InterruptedException e) {
+            job.cancel();
+            Thread.currentThread().interrupt();
+            throw new HoistException("interrupted", HoistException.Kind.CANCELLED, e);
+        }
+        report(result);
+        return exitCode(result);
+    }
+
     private void report(PushResult result) throws IOException {
         if (json != null) {
             JsonReport.write(result, json, io.out());
@@ -91,7 +119,7 @@ record PlanRun(Main.Io io, boolean progress, boolean quiet, String json) {
         io.err().println(Summary.line(result));
     }
 
-    private static int exitCode(PushResult result) {
+    static int exitCode(PushResult result) {
         if (result.cancelled()) {
             return HoistException.Kind.CANCELLED.exitCode;
         }

@@ -1,6 +1,7 @@
 package dev.hoist.cli;
 
 import dev.hoist.Dirs;
+import dev.hoist.engine.Jobs;
 import dev.hoist.shell.Shell;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -32,16 +33,20 @@ final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var history = Dirs.state(io.env()).resolve("history");
-        if (!io.terminal()) {
-            return Shell.script(io);
+        // The shell's jobs live as long as it does: leaving cancels what still runs.
+        try (var jobs = new Jobs()) {
+            return io.terminal() ? interactive(jobs, history) : Shell.script(io, jobs);
         }
+    }
+
+    private int interactive(Jobs jobs, java.nio.file.Path history) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).name("hoist").build()) {
             boolean dumb = Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType());
             // Commands write through the terminal's own stream, so its output processing (CR before LF
             // outside raw mode) applies to them as to the line editor.
             var out = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
             var session = new Main.Io(out, out, InputStream.nullInputStream(), io.env(), !dumb);
-            return new Shell(terminal, session, history).run();
+            return new Shell(terminal, session, jobs, history, io.env()).run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -21,6 +21,11 @@ public final class Jobs implements AutoCloseable {
         this.engine = engine;
     }
 
+    /** Jobs whose engine comes with each submit: in a session each command line has its own credentials and options. */
+    public Jobs() {
+        this(null);
+    }
+
     public Job submit(String name, PushPlan plan) {
         return submit(name, plan, null, 0, List.of());
     }
@@ -31,6 +36,14 @@ public final class Jobs implements AutoCloseable {
      * @param listeners told every event, each on its own thread; the job's end waits until they have had them all
      */
     public Job submit(String name, PushPlan plan, String owner, long rateLimit, List<PushListener> listeners) {
+        return submit(name, plan, owner, rateLimit, listeners, engine);
+    }
+
+    /** As above, on the given engine (its registries, credentials and options) rather than the one of these jobs. */
+    public Job submit(String name, PushPlan plan, String owner, long rateLimit, List<PushListener> listeners, PushEngine engine) {
+        if (engine == null) {
+            throw new IllegalArgumentException("these jobs have no engine of their own: submit with one");
+        }
         if (rateLimit < 0) {
             throw new IllegalArgumentException("the rate limit must not be negative");
         }
@@ -61,7 +74,11 @@ public final class Jobs implements AutoCloseable {
     /** Cancels the jobs still running and waits a little for them to stop. */
     @Override
     public void close() {
-        var running = jobs.values().stream().filter(j -> !j.state().finished()).toList();
+        cancel(jobs.values().stream().filter(j -> !j.state().finished()).toList());
+    }
+
+    /** Cancels these jobs and waits for each to end (a shell leaving cancels only its own). */
+    public static void cancel(List<Job> running) {
         running.forEach(Job::cancel);
         for (var job : running) {
             try {

@@ -2,6 +2,8 @@ package dev.hoist.shell;
 
 import dev.hoist.HoistException;
 import dev.hoist.cli.Main;
+import dev.hoist.engine.Job;
+import dev.hoist.engine.Jobs;
 import groovy.lang.Binding;
 import groovy.lang.Closure;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
@@ -17,11 +19,15 @@ import picocli.CommandLine;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -38,24 +44,39 @@ public final class Shell {
 
     private final Terminal terminal;
     private final Main.Io io;
+    private final Jobs jobs;
+    private final String owner;
     private final Path history;
     private final GroovySession groovy;
     private final Set<String> commands;
     private final Set<String> groovyWords;
+    /** The jobs this session started: {@code exit} asks about these, not about other sessions' jobs. */
+    private final Set<Integer> mine = ConcurrentHashMap.newKeySet();
     /** What Ctrl-C stops now: the thread evaluating Groovy, or the foreground push. */
     private volatile Runnable interrupt = () -> { };
+    private volatile LineReader reader;
     private int status;
     private boolean leave;
+    private boolean exitAsked;
 
     /**
      * @param terminal the session's terminal: line editing, Ctrl-C, completion
      * @param io       where commands and results print (write through the terminal's output
-     *                 stream so its output processing applies), and the session's environment
+     *                 stream so its output processing applies)
+     * @param jobs     where pushes run; the shell lists and controls the jobs in it
      * @param history  the history file (made 0600 if missing), or null for none
+     * @param env      the session's environment ($HOME, credentials variables)
      */
-    public Shell(Terminal terminal, Main.Io io, Path history) {
+    public Shell(Terminal terminal, Main.Io io, Jobs jobs, Path history, Map<String, String> env) {
+        this(terminal, io, jobs, null, history, env);
+    }
+
+    /** @param owner the user this session acts for (SSH): its jobs carry the name, {@code jobs} lists only theirs */
+    public Shell(Terminal terminal, Main.Io io, Jobs jobs, String owner, Path history, Map<String, String> env) {
         this.terminal = terminal;
-        this.io = io;
+        this.io = new Main.Io(io.out(), io.err(), InputStream.nullInputStream(), Map.copyOf(env), io.terminal());
+        this.jobs = jobs;
+        this.owner = owner;
         this.history = history;
         this.groovy = new GroovySession(new Binding(), null);
         this.groovy.define("load", new Closure<Object>(this) {
@@ -70,11 +91,12 @@ public final class Shell {
 
     /**
      * Runs lines read from {@code io.in()} without prompts or line editing ({@code hoist shell < session.txt}).
+     * At the end of the input, jobs still running are waited for: nobody is there to ask.
      *
      * @return the exit code of the last line that failed, 0 if none did
      */
-    public static int script(Main.Io io) {
-        var shell = new Shell(null, io, null);
+    public static int script(Main.Io io, Jobs jobs) {
+        var shell = new Shell(null, io, jobs, null, io.env());
         var parser = shell.parser();
         var reader = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
         var pending = new StringBuilder();
@@ -96,6 +118,11 @@ public final class Shell {
         if (!pending.isEmpty()) {
             io.err().println("hoist: unfinished input at the end: " + firstLine(pending.toString()));
             shell.status = 2;
+        }
+        if (!shell.leave) {
+            for (var job : shell.running()) {
+                shell.await(job);
+            }
         }
         return shell.status;
     }
@@ -123,6 +150,7 @@ public final class Shell {
             }
         }
         var reader = builder.build();
+        this.reader = reader;
         // Once, outside readLine: JLine puts its own handler in place while a line is read and
         // restores this one after, so Ctrl-C at the prompt clears the line and Ctrl-C during a
         // command stops that command.
@@ -132,9 +160,13 @@ public final class Shell {
             try {
                 line = reader.readLine(PROMPT);
             } catch (UserInterruptException e) {
+                exitAsked = false;
                 continue;
             } catch (EndOfFileException e) {
-                break;
+                // Ctrl-D, or the terminal closed: a closed one ends the next read at once, which
+                // then leaves as a second Ctrl-D does.
+                exit(false);
+                continue;
             }
             execute(line);
         }
@@ -152,9 +184,16 @@ public final class Shell {
         if (text.isEmpty() || text.startsWith("#")) {
             return 0;
         }
+        if (!text.startsWith("exit")) {
+            exitAsked = false;
+        }
+        boolean background = text.endsWith("&") && !text.endsWith("&&");
+        if (background) {
+            text = text.substring(0, text.length() - 1).strip();
+        }
         int code;
         try {
-            code = isCommand(text) ? command(text) : groovy(text);
+            code = isCommand(text) ? command(text, background) : groovy(text, background);
         } finally {
             interrupt = () -> { };
             Thread.interrupted();
@@ -165,13 +204,58 @@ public final class Shell {
         return code;
     }
 
-    private int command(String text) {
+    private int command(String text, boolean background) {
         var words = parser().parse(text, text.length(), Parser.ParseContext.SPLIT_LINE).words().stream()
                 .filter(w -> !w.isEmpty()).toArray(String[]::new);
-        return tree().execute(words);
+        var host = new Main.Host(jobs, owner, Secrets.mask(text), background, job -> submitted(job, background));
+        int code = tree(host).execute(words);
+        if (background && !submittedAny) {
+            io.err().println("hoist: only a push runs in the background; '" + words[0] + "' ran in the foreground");
+        }
+        submittedAny = false;
+        return code;
     }
 
-    private int groovy(String text) {
+    private boolean submittedAny;
+
+    /** A push of this session was submitted: Ctrl-C now cancels it, or it runs on in the background. */
+    private void submitted(Job job, boolean background) {
+        submittedAny = true;
+        mine.add(job.id());
+        job.onEnd(j -> notice(ended(j)));
+        if (background) {
+            notice("[" + job.id() + "] started");
+        } else {
+            interrupt = job::cancel;
+        }
+    }
+
+    /** {@code [1] done: 12 pushed, 0 failed}: the contract's line for a job's end. */
+    static String ended(Job job) {
+        var r = job.result().orElse(null);
+        var state = job.state().name().toLowerCase(Locale.ROOT);
+        if (r == null) {
+            return "[" + job.id() + "] " + state;
+        }
+        return "[" + job.id() + "] " + state + ": " + r.pushed() + " pushed, " + r.failed() + " failed"
+                + (r.upToDate() > 0 ? ", " + r.upToDate() + " up to date" : "");
+    }
+
+    /** A line about jobs: above the line being typed when there is a prompt, on stderr otherwise. */
+    void notice(String line) {
+        var r = reader;
+        if (r != null) {
+            r.printAbove(line);
+        } else {
+            io.err().println(line);
+        }
+    }
+
+    private int groovy(String text, boolean background) {
+        if (background) {
+            io.err().println("hoist: only a push runs in the background (push ... &)");
+            return HoistException.Kind.USAGE.exitCode;
+        }
         var thread = Thread.currentThread();
         interrupt = thread::interrupt;
         try {
@@ -259,17 +343,29 @@ public final class Shell {
     }
 
     /** The command tree for one line: hoist's commands with this session's streams, and the shell's own. */
-    CommandLine tree() {
-        var cli = Main.commandLine(io);
+    CommandLine tree(Main.Host host) {
+        var cli = Main.commandLine(io.with(host));
         cli.getCommandSpec().removeSubcommand("shell");
         cli.addSubcommand(new ShellCommands.Exit(this));
         cli.addSubcommand(new ShellCommands.Load(this));
+        cli.addSubcommand(new ShellCommands.JobList(this));
+        cli.addSubcommand(new ShellCommands.Wait(this));
+        control(cli, "cancel", "Cancels jobs: transfers stop, no tag is written for an unfinished image.", Job::cancel);
+        control(cli, "pause", "Pauses jobs: no new transfer starts, those under way hold.", Job::pause);
+        control(cli, "resume", "Resumes paused jobs.", Job::resume);
+        control(cli, "retry", "Pushes the failed images of jobs again, as a new attempt of the same job.", Job::retryFailed);
         return cli;
+    }
+
+    private void control(CommandLine cli, String name, String description, java.util.function.Consumer<Job> action) {
+        var command = new CommandLine(new ShellCommands.Control(action, this));
+        command.getCommandSpec().name(name).usageMessage().description(description);
+        cli.addSubcommand(name, command);
     }
 
     private Set<String> commandNames() {
         var names = new TreeSet<String>();
-        for (var name : tree().getSubcommands().keySet()) {
+        for (var name : tree(null).getSubcommands().keySet()) {
             names.add(name);
         }
         return names;
@@ -279,8 +375,56 @@ public final class Shell {
         return groovy;
     }
 
-    void leave() {
-        leave = true;
+    /** The jobs this session may see: all of them, or the owner's. */
+    List<Job> jobs() {
+        return jobs.list().stream().filter(j -> owner == null || owner.equals(j.owner())).toList();
+    }
+
+    Job job(int id) {
+        return jobs.get(id).filter(j -> owner == null || owner.equals(j.owner()))
+                .orElseThrow(() -> new HoistException("no job " + id + " (jobs lists them)", HoistException.Kind.USAGE));
+    }
+
+    private List<Job> running() {
+        return jobs.list().stream().filter(j -> mine.contains(j.id()) && !j.state().finished()).toList();
+    }
+
+    /** Waits for a job (Ctrl-C stops waiting, not the job) and gives the exit code its result means. */
+    int await(Job job) {
+        interrupt = Thread.currentThread()::interrupt;
+        try {
+            var result = job.await();
+            if (result.cancelled()) {
+                return HoistException.Kind.CANCELLED.exitCode;
+            }
+            return result.ok() ? 0 : result.images().stream().anyMatch(i -> i.errorKind() == HoistException.Kind.INPUT
+                    || i.errorKind() == HoistException.Kind.USAGE) ? 2 : 1;
+        } catch (InterruptedException e) {
+            io.err().println("hoist: stopped waiting; job " + job.id() + " runs on");
+            return HoistException.Kind.CANCELLED.exitCode;
+        } finally {
+            interrupt = () -> { };
+        }
+    }
+
+    /**
+     * {@code exit} and Ctrl-D: leave, unless this session's jobs are running and this is the first
+     * time of asking; {@code exit} again (or {@code --force}) cancels them and leaves.
+     */
+    void exit(boolean force) {
+        var running = running();
+        if (running.isEmpty() || force || exitAsked) {
+            cancelMine();
+            leave = true;
+            return;
+        }
+        exitAsked = true;
+        io.err().println(running.size() == 1 ? "job [" + running.get(0).id() + "] is running: exit again (or exit --force) cancels it"
+                : running.size() + " jobs are running: exit again (or exit --force) cancels them");
+    }
+
+    private void cancelMine() {
+        Jobs.cancel(running());
     }
 
     Main.Io io() {

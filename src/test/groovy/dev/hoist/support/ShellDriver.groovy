@@ -1,6 +1,7 @@
 package dev.hoist.support
 
 import dev.hoist.cli.Main
+import dev.hoist.engine.Jobs
 import dev.hoist.shell.Shell
 import org.jline.terminal.Attributes
 import org.jline.terminal.Size
@@ -21,6 +22,7 @@ class ShellDriver implements Closeable {
     final Terminal terminal
     final Shell shell
     final Thread thread
+    final Jobs jobs
     volatile Integer exit
 
     ShellDriver(Path history, Map<String, String> env = [:]) {
@@ -42,7 +44,8 @@ class ShellDriver implements Closeable {
         terminal.setAttributes(attributes)
         terminal.setSize(new Size(120, 40))
         def out = new PrintStream(terminal.output(), true, 'UTF-8')
-        shell = new Shell(terminal, new Main.Io(out, out, InputStream.nullInputStream(), env, true), history)
+        jobs = new Jobs()
+        shell = new Shell(terminal, new Main.Io(out, out, InputStream.nullInputStream(), env, true), jobs, history, env)
         thread = Thread.start('shell-under-test') { exit = shell.run() }
     }
 
@@ -96,5 +99,6 @@ class ShellDriver implements Closeable {
         }
         thread.join(5_000)
         terminal.close()
+        jobs.close()
     }
 }
