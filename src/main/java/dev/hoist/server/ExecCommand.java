@@ -4,7 +4,9 @@ import dev.hoist.HoistException;
 import dev.hoist.cli.Main;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
+import org.jline.terminal.Terminal;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -32,13 +34,21 @@ final class ExecCommand extends ChannelCommand {
     }
 
     @Override
-    public void start(ChannelSession channel, Environment environment) {
+    public void start(ChannelSession channel, Environment environment) throws IOException {
         var session = channel.getServerSession();
         var user = KeyUser.of(session);
-        var client = environment.getEnv();
-        boolean pty = client.containsKey(Environment.ENV_TERM);
-        var io = new Main.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                in, commandEnv(server.settings().env(), client), pty);
+        var env = commandEnv(server.settings().env(), environment.getEnv());
+        // With a pty (ssh -t), output goes through a terminal as it would through sshd's pty: line
+        // ends become CR LF on the client's raw terminal, and Ctrl-C arrives as a signal, not a byte.
+        var terminal = environment.getEnv().containsKey(Environment.ENV_TERM) ? SessionTerminal.open(environment, in, out) : null;
+        Main.Io io;
+        if (terminal != null) {
+            var stream = new PrintStream(terminal.output(), true, terminal.encoding());
+            io = new Main.Io(stream, stream, terminal.input(), env, true);
+        } else {
+            io = new Main.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                    in, env, false);
+        }
         // MINA's idle timeout counts traffic only; a quiet push must not lose its session.
         var period = Math.max(1, Math.min(10, server.settings().idleTimeout().toSeconds() / 3));
         var keepAlive = server.ticks().scheduleAtFixedRate(session::resetIdleTimeout, period, period, TimeUnit.SECONDS);
@@ -51,12 +61,27 @@ final class ExecCommand extends ChannelCommand {
                 keepAlive.cancel(false);
                 io.out().flush();
                 io.err().flush();
+                close(terminal);
                 server.running(Thread.currentThread(), false);
                 exit.onExit(code);
             }
         }, "hoist-ssh-exec-" + id);
+        if (terminal != null) {
+            // Ctrl-C: a waiting push cancels its job when its thread is interrupted, and exits 130.
+            terminal.handle(Terminal.Signal.INT, signal -> thread.interrupt());
+        }
         server.running(thread, true);
         thread.start();
+    }
+
+    static void close(Terminal terminal) {
+        if (terminal != null) {
+            try {
+                terminal.close();
+            } catch (IOException ignored) {
+                // The channel is gone already: nothing left to flush to.
+            }
+        }
     }
 
     /** The server's environment, with the client's terminal and language. */

@@ -91,7 +91,7 @@ public final class SshServe implements Closeable {
         sshd.addSessionListener(server.new Sessions());
         sshd.setCommandFactory((channel, command) -> new ExecCommand(server, command));
         if (settings.shells() != null) {
-            sshd.setShellFactory(channel -> new ShellCommand(server));
+            sshd.setShellFactory(channel -> new ShellSession(server));
         }
         try {
             sshd.start();

@@ -1,6 +1,7 @@
 package dev.hoist.server
 
 import dev.hoist.cli.Main
+import dev.hoist.support.FaultProxy
 import dev.hoist.support.IntegrationSpec
 import dev.hoist.support.Prereqs
 import dev.hoist.support.Ssh
@@ -115,6 +116,38 @@ class SshSessionTerminalSpec extends IntegrationSpec {
                     !Thread.allStackTraces.keySet().any { it.name.startsWith('hoist-ssh-shell-') }
         }
         new File(tmp, 'state/serve.log').text.contains('session closed')
+    }
+
+    def "an exec with a pty (ssh -t HOST push ...): output lines start at the left edge, Ctrl-C cancels the push with exit 130"() {
+        given:
+        def reg = registry()
+        def proxy = new FaultProxy(reg)
+        proxy.rule = { FaultProxy.Seen seen -> seen.method == 'POST' ? 'retry-after:60' : null }
+        def archive = new File(tmp, 'app.tar')
+        images().dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['app', 100_000]]]])
+        def tmux = new Tmux()
+
+        when:
+        tmux.start(ssh.command(alice, ['-tt'], ['push', archive.path, "${proxy.host}/demo/app:1.0".toString()]), 200, 30)
+        def screen = tmux.waitFor(/retrying in 60[\s\S]*retrying in 60/, 60)
+
+        then: 'no staircase: every line of the push starts in the first column'
+        def lines = screen.readLines().findAll { it.contains('retrying in 60') }
+        lines.size() >= 2
+        lines.every { it.startsWith('retrying in 60') }
+
+        when:
+        tmux.keys('C-c')
+
+        then:
+        waitFor(30) { tmux.exitStatus() != null }
+        tmux.exitStatus() == 130
+        !reg.hasTag('demo/app', '1.0')
+        new File(tmp, 'state/serve.log').text =~ /exec \d+ exit 130/
+
+        cleanup:
+        tmux.close()
+        proxy?.close()
     }
 
     static void waitFor(int seconds = 20, Closure<Boolean> condition) {

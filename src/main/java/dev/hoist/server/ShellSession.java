@@ -15,12 +15,12 @@ import java.nio.file.Path;
  * When the channel closes (the client went away) the terminal is closed, which ends a read in
  * progress, so the session's thread never outlives its connection.
  */
-final class ShellCommand extends ChannelCommand {
+final class ShellSession extends ChannelCommand {
 
     private final SshServe server;
     private volatile Terminal terminal;
 
-    ShellCommand(SshServe server) {
+    ShellSession(SshServe server) {
         this.server = server;
     }
 
@@ -59,14 +59,7 @@ final class ShellCommand extends ChannelCommand {
     }
 
     private void close() {
-        var t = terminal;
-        if (t != null) {
-            try {
-                t.close();
-            } catch (IOException ignored) {
-                // The channel is gone already: nothing left to flush to.
-            }
-        }
+        ExecCommand.close(terminal);
     }
 
     @Override
