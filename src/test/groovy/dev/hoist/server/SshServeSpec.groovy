@@ -256,8 +256,7 @@ class SshServeSpec extends IntegrationSpec {
     def "hoist serve --ssh prints its address and host key fingerprint, keeps its files under HOME; SIGTERM cancels running pushes with their summary and ends every session"() {
         given:
         def reg = registry()
-        def proxy = new FaultProxy(reg)
-        proxy.rule = { FaultProxy.Seen seen -> seen.method == 'POST' ? 'retry-after:60' : null }
+        def proxy = new FaultProxy(reg).holdingUploads()
         def home = new File(tmp, 'home')
         new File(home, '.ssh').mkdirs()
         new File(home, '.ssh/authorized_keys').text = Ssh.publicKey(alice) + '\n'

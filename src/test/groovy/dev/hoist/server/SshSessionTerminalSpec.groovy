@@ -121,8 +121,7 @@ class SshSessionTerminalSpec extends IntegrationSpec {
     def "an exec with a pty (ssh -t HOST push ...): output lines start at the left edge, Ctrl-C cancels the push with exit 130"() {
         given:
         def reg = registry()
-        def proxy = new FaultProxy(reg)
-        proxy.rule = { FaultProxy.Seen seen -> seen.method == 'POST' ? 'retry-after:60' : null }
+        def proxy = new FaultProxy(reg).holdingUploads()
         def archive = new File(tmp, 'app.tar')
         images().dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['app', 100_000]]]])
         def tmux = new Tmux()

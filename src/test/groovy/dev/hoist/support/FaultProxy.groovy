@@ -55,6 +55,12 @@ class FaultProxy implements Closeable {
         "127.0.0.1:${server.address.port}"
     }
 
+    /** Answers every upload start with 429 and Retry-After: 60, so a push sits waiting until it is cancelled. */
+    FaultProxy holdingUploads() {
+        rule = { Seen seen -> seen.method == 'POST' ? 'retry-after:60' : null }
+        this
+    }
+
     /** Fails this share of requests at random, with a seed so a run can be repeated. */
     void failRandomly(double rate, long seed) {
         def random = new Random(seed)
