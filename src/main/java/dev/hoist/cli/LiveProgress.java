@@ -1,87 +1,94 @@
 package dev.hoist.cli;
 
+import dev.hoist.engine.JobSnapshot;
+import dev.hoist.engine.JobState;
+import dev.hoist.engine.JobView;
 import dev.hoist.engine.PushEvent;
 import dev.hoist.engine.PushListener;
-import dev.hoist.image.Digest;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * Progress on a terminal: finished steps scroll up as plain lines; below them a bar per active
- * transfer and an overall line (images done of total, bytes, rate, ETA), redrawn in place at most
- * ten times a second.
+ * Progress on a terminal: finished steps scroll up as plain lines (from events); below them a bar
+ * per active transfer and an overall line (images done of total, bytes, rate, ETA), drawn from the
+ * job's snapshot on a clock of its own, ten times a second, never once per event.
  */
-final class LiveProgress implements PushListener {
+final class LiveProgress implements PushListener, AutoCloseable {
 
-    private static final long REDRAW_NANOS = 100_000_000L;
+    private static final long TICK_MILLIS = 100;
     private static final int BAR = 20;
 
-    private record Active(String label, long size, long started, long bytes) {
-    }
-
     private final PrintStream out;
-    private final Map<String, Active> active = new LinkedHashMap<>();
     private final List<String> finished = new ArrayList<>();
+    private volatile JobView view;
+    private Thread ticker;
     private int drawnLines;
-    private long lastDraw;
-    private long planStarted = System.nanoTime();
-    private int images;
-    private int imagesDone;
-    private long totalBytes;
-    private long doneBytes;
+    private boolean planDone;
 
     LiveProgress(PrintStream out) {
         this.out = out;
     }
 
+    /** Starts drawing the job's figures. */
+    synchronized void watch(JobView view) {
+        this.view = view;
+        ticker = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(TICK_MILLIS);
+                    draw();
+                }
+            } catch (InterruptedException ignored) {
+                // Closed.
+            }
+        }, "hoist-progress");
+        ticker.setDaemon(true);
+        ticker.start();
+    }
+
     @Override
     public void on(PushEvent event) {
-        boolean force = false;
-        if (event instanceof PushEvent.PlanStarted e) {
-            planStarted = System.nanoTime();
-            images = e.images();
-            totalBytes = e.bytes();
-        } else if (event instanceof PushEvent.BlobStarted e) {
-            active.put(key(e.target().toString(), e.blob()), new Active(
-                    (e.compressing() ? "gzip " : "push ") + PlainProgress.shortDigest(e.blob()) + " " + e.target().repository(),
-                    e.size(), System.nanoTime(), 0));
-        } else if (event instanceof PushEvent.BlobProgress e) {
-            active.computeIfPresent(key(e.target().toString(), e.blob()),
-                    (k, a) -> new Active(a.label, a.size, a.started, e.bytes()));
-        } else if (event instanceof PushEvent.BlobDone e) {
-            active.remove(key(e.target().toString(), e.source()));
-            doneBytes += e.bytesRead();
-        } else if (event instanceof PushEvent.BlobSkipped e) {
-            doneBytes += e.size();
-        } else if (event instanceof PushEvent.BlobMounted e) {
-            doneBytes += e.size();
-        } else if (event instanceof PushEvent.ImageDone || event instanceof PushEvent.ImageFailed) {
-            imagesDone++;
-        } else if (event instanceof PushEvent.PlanDone) {
-            active.clear();
-            force = true;
-        }
         var line = PlainProgress.line(event);
-        if (line != null && !(event instanceof PushEvent.BlobSkipped)) {
-            finished.add(line);
-            force = true;
+        synchronized (this) {
+            if (event instanceof PushEvent.PlanStarted) {
+                planDone = false;
+            }
+            if (line != null && !(event instanceof PushEvent.BlobSkipped)) {
+                finished.add(line);
+            }
+            if (event instanceof PushEvent.PlanDone) {
+                planDone = true;
+            }
         }
-        long now = System.nanoTime();
-        if (force || now - lastDraw >= REDRAW_NANOS) {
-            draw(now, event instanceof PushEvent.PlanDone);
+        if (line != null || event instanceof PushEvent.PlanDone) {
+            draw();
         }
     }
 
-    private static String key(String target, Digest blob) {
-        return target + "|" + blob;
+    /** Stops drawing; what is left on screen is the finished lines. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            t = ticker;
+            planDone = true;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        draw();
     }
 
-    private void draw(long now, boolean last) {
+    private synchronized void draw() {
         var sb = new StringBuilder();
         if (drawnLines > 0) {
             sb.append("\033[").append(drawnLines).append("F\033[J");
@@ -91,28 +98,45 @@ final class LiveProgress implements PushListener {
         }
         finished.clear();
         int lines = 0;
-        long inFlight = 0;
-        for (var a : active.values()) {
-            double seconds = Math.max((now - a.started) / 1e9, 1e-3);
-            inFlight += a.bytes;
-            sb.append(String.format(Locale.ROOT, "  %-44s %s %9s / %-9s %9s/s%n", a.label, bar(a.bytes, a.size),
-                    Sizes.human(a.bytes), a.size > 0 ? Sizes.human(a.size) : "?", Sizes.human((long) (a.bytes / seconds))));
-            lines++;
-        }
-        if (!last) {
-            double seconds = Math.max((now - planStarted) / 1e9, 1e-3);
-            long processed = Math.min(doneBytes + inFlight, totalBytes);
-            double rate = processed / seconds;
-            var eta = rate > 0 && totalBytes > processed ? eta((long) ((totalBytes - processed) / rate)) : "--";
-            sb.append(String.format(Locale.ROOT, "  images %d/%d  %s %s / %s  %s/s  ETA %s%n", imagesDone, images,
-                    bar(processed, totalBytes), Sizes.human(processed), Sizes.human(totalBytes),
-                    Sizes.human((long) rate), eta));
+        var v = view;
+        if (v != null && !planDone) {
+            var s = v.snapshot();
+            for (var t : s.transfers()) {
+                var label = verb(t.state()) + " " + t.blob().algorithm() + ":" + t.blob().shortHex() + " " + t.target().repository();
+                sb.append(String.format(Locale.ROOT, "  %-44s %s %9s / %-9s %9s/s%n", label, bar(t.bytes(), t.size()),
+                        Sizes.human(t.bytes()), t.size() > 0 ? Sizes.human(t.size()) : "?", Sizes.human((long) t.rate())));
+                lines++;
+            }
+            sb.append(overall(s)).append('\n');
             lines++;
         }
         drawnLines = lines;
-        lastDraw = now;
         out.print(sb);
         out.flush();
+    }
+
+    static String overall(JobSnapshot s) {
+        var t = s.totals();
+        var line = String.format(Locale.ROOT, "  images %d/%d  %s %s / %s  %s/s  ETA %s", t.done(), t.images(),
+                bar(t.bytesSent(), t.bytesToSend()), Sizes.human(t.bytesSent()), Sizes.human(t.bytesToSend()),
+                Sizes.human((long) t.rateNow()), eta(t.eta()));
+        if (s.state() == JobState.PAUSED) {
+            line += "  PAUSED";
+        }
+        if (s.rateLimit() > 0) {
+            line += "  limit " + Sizes.human(s.rateLimit()) + "/s";
+        }
+        return line;
+    }
+
+    private static String verb(String state) {
+        return switch (state) {
+            case "compressing" -> "gzip ";
+            case "mounting" -> "mount";
+            case "waiting" -> "wait ";
+            case "retrying" -> "retry";
+            default -> "push ";
+        };
     }
 
     private static String bar(long done, long total) {
@@ -120,7 +144,11 @@ final class LiveProgress implements PushListener {
         return "[" + "#".repeat(filled) + " ".repeat(BAR - filled) + "]";
     }
 
-    private static String eta(long seconds) {
+    static String eta(Duration eta) {
+        if (eta == null) {
+            return "--";
+        }
+        long seconds = eta.toSeconds();
         return seconds >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds / 60 % 60)
                 : String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
     }

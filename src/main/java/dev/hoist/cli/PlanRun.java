@@ -4,6 +4,7 @@ import dev.hoist.Dirs;
 import dev.hoist.HoistException;
 import dev.hoist.credentials.CredentialStore;
 import dev.hoist.engine.BlobInfoCache;
+import dev.hoist.engine.Job;
 import dev.hoist.engine.Jobs;
 import dev.hoist.engine.PushEngine;
 import dev.hoist.engine.PushListener;
@@ -15,19 +16,36 @@ import dev.hoist.registry.RegistryOptions;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a plan on the engine for a command: progress listener, Ctrl-C, the report and the exit
- * code. {@code push} and {@code build} both end here, so both push the same way.
+ * Runs a plan as a job for a command: progress, Ctrl-C, the report and the exit code. {@code push}
+ * and {@code build} both end here, so both push the same way. Run from the command line it owns
+ * the job; run for a host (the shell, {@link Main.Io#host()}) it submits to the host's jobs, and in
+ * the background returns at once.
  *
  * @param json where the JSON report goes ({@code -} for stdout), or null
+ * @param rateLimit bytes per second over all transfers, 0 for none
+ * @param name what the job is called in {@code hoist ps} and the shell's jobs (the command line)
  */
-record PlanRun(Main.Io io, boolean progress, boolean quiet, String json) {
+record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long rateLimit, String name) {
+
+    PlanRun(Main.Io io, boolean progress, boolean quiet, String json) {
+        this(io, progress ? ProgressMode.AUTO : ProgressMode.NONE, quiet, json, 0, "hoist");
+    }
 
     int execute(PushPlan plan, CredentialStore credentials, RegistryOptions options) throws IOException {
+        var host = io.host();
+        // A job in the shell's background prints nothing over the prompt; the shell announces its end.
+        var shown = quiet || host != null && host.background() ? ProgressMode.NONE : mode.resolve(io);
+        if (shown == ProgressMode.DASHBOARD) {
+            if (!io.terminal()) {
+                throw new HoistException("the dashboard needs a terminal, and this is not one (try --progress plain or json)",
+                        HoistException.Kind.USAGE);
+            }
+            throw new HoistException("this build of hoist has no dashboard yet (try --progress live)", HoistException.Kind.USAGE);
+        }
         // Every registry's credentials are found before anything is sent, so a refused
         // credentials file stops the push with one line, not one per image.
         plan.items().stream().map(i -> i.target().registry()).filter(r -> !r.startsWith("oci:")).distinct()
@@ -35,15 +53,38 @@ record PlanRun(Main.Io io, boolean progress, boolean quiet, String json) {
         var registries = new Registries(credentials, options);
         var engine = new PushEngine(registries, new BlobInfoCache(Dirs.cache()));
         var listeners = new ArrayList<PushListener>();
-        if (progress && !quiet && (io.host() == null || !io.host().background())) {
-            listeners.add(io.terminal() ? new LiveProgress(io.err()) : new PlainProgress(io.err()));
+        LiveProgress live = null;
+        switch (shown) {
+            case LIVE -> listeners.add(live = new LiveProgress(io.err()));
+            case PLAIN -> listeners.add(new PlainProgress(io.err()));
+            case JSON -> listeners.add(new JsonProgress(io.err()));
+            default -> { }
         }
-        if (io.host() != null) {
-            return hosted(io.host(), plan, registries, engine, listeners);
+        var jobs = host != null ? host.jobs() : new Jobs();
+        var job = jobs.submit(host != null && host.name() != null ? host.name() : name, plan,
+                host != null ? host.owner() : null, rateLimit, listeners, engine);
+        if (live != null) {
+            live.watch(job);
         }
-        var job = new Jobs(engine).submit(String.join(" ", "hoist", "push"), plan, null, 0, listeners);
+        if (host != null) {
+            host.onSubmit().accept(job);
+            if (host.background()) {
+                job.onEnd(j -> registries.close());
+                if (job.state().finished()) {
+                    // Ended before the listener was added: it will not be told.
+                    registries.close();
+                }
+                return 0;
+            }
+        }
+        return foreground(job, registries, live);
+    }
+
+    private int foreground(Job job, Registries registries, LiveProgress live) throws IOException {
+        var host = io.host();
         var finished = new CountDownLatch(1);
-        var hook = new Thread(() -> {
+        // Ctrl-C on the command line cancels the job; a shell routes it to its foreground job itself.
+        var hook = host != null ? null : new Thread(() -> {
             job.cancel();
             try {
                 finished.await(10, TimeUnit.SECONDS);
@@ -51,10 +92,15 @@ record PlanRun(Main.Io io, boolean progress, boolean quiet, String json) {
                 Thread.currentThread().interrupt();
             }
         }, "hoist-cancel");
-        Runtime.getRuntime().addShutdownHook(hook);
+        if (hook != null) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
         PushResult result;
         try {
             result = job.await();
+            if (live != null) {
+                live.close();
+            }
             report(result);
         } catch (InterruptedException e) {
             job.cancel();
@@ -64,35 +110,13 @@ record PlanRun(Main.Io io, boolean progress, boolean quiet, String json) {
             registries.close();
             finished.countDown();
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
+                if (hook != null) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook is running and has waited for the summary printed above.
             }
         }
-        return exitCode(result);
-    }
-
-    /** In a session: the session's jobs run it; Ctrl-C reaches it through the session (it knows the job from onSubmit). */
-    private int hosted(Main.Host host, PushPlan plan, Registries registries, PushEngine engine, List<PushListener> listeners)
-            throws IOException {
-        var job = host.jobs().submit(host.name(), plan, host.owner(), 0, listeners, engine);
-        job.onEnd(j -> registries.close());
-        if (job.state().finished()) {
-            registries.close();
-        }
-        host.onSubmit().accept(job);
-        if (host.background()) {
-            return 0;
-        }
-        PushResult result;
-        try {
-            result = job.await();
-        } catch (InterruptedException e) {
-            job.cancel();
-            Thread.currentThread().interrupt();
-            throw new HoistException("interrupted", HoistException.Kind.CANCELLED, e);
-        }
-        report(result);
         return exitCode(result);
     }
 

@@ -86,9 +86,22 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Check what the targets have (HEAD only) and report what would be uploaded, mounted or skipped; write nothing.")
     boolean dryRun;
 
-    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Show progress on stderr: live on a terminal, a line per event elsewhere (default: on).")
-    boolean progress;
+    @Option(names = "--progress", arity = "0..1", paramLabel = "MODE", fallbackValue = "auto",
+            converter = ProgressMode.Converter.class, preprocessor = ProgressMode.OptionalMode.class,
+            description = "Progress on stderr: auto (the default: live lines on a terminal; plain lines when stderr is not one, "
+                    + "TERM is dumb or CI is set), dashboard, live, plain, or json (one event per line).")
+    ProgressMode progress;
+
+    @Option(names = "--no-progress", description = "No progress on stderr: only the summary, errors and the pushed references.")
+    boolean noProgress;
+
+    @Option(names = "--dashboard", description = "Show the live dashboard on this terminal (same as --progress dashboard).")
+    boolean dashboard;
+
+    @Option(names = "--limit-rate", paramLabel = "RATE", converter = Sizes.PerSecond.class,
+            description = "Send at most RATE over all transfers, e.g. 20MB/s or 512k (changeable while the push runs, "
+                    + "from the dashboard or hoist attach).")
+    long limitRate;
 
     @Mixin
     CompressionOptions compression = new CompressionOptions();
@@ -121,7 +134,18 @@ final class PushCommand implements Callable<Integer> {
         var plan = plan();
         var chain = CredentialChain.standard(credentials, io.env(), Dirs.config())
                 .forRegistries(plan.items().stream().map(i -> i.target().registry()).distinct().toList());
-        return new PlanRun(io, progress, report.quiet, report.json).execute(plan, chain, registryOptions());
+        var mode = noProgress ? ProgressMode.NONE : dashboard ? ProgressMode.DASHBOARD : progress != null ? progress : ProgressMode.AUTO;
+        return new PlanRun(io, mode, report.quiet, report.json, limitRate, commandLine())
+                .execute(plan, chain, registryOptions());
+    }
+
+    /** The job's name: the command as typed, without secrets (a password given with -p is left out). */
+    private String commandLine() {
+        var words = new ArrayList<String>(List.of("hoist", "push"));
+        words.addAll(args);
+        fromDaemon.forEach(p -> words.add("--from-daemon " + p));
+        to.forEach(t -> words.add("--to " + t));
+        return String.join(" ", words);
     }
 
     private RegistryOptions registryOptions() {
@@ -155,6 +179,15 @@ final class PushCommand implements Callable<Integer> {
         if (chunkSize < 0) {
             problems.add("--chunk-size must not be negative");
         }
+        if (noProgress && (progress != null || dashboard)) {
+            problems.add("--no-progress cannot go with --progress or --dashboard");
+        }
+        if (dashboard && progress != null && progress != ProgressMode.DASHBOARD) {
+            problems.add("--dashboard cannot go with --progress " + progress);
+        }
+        if (limitRate < 0) {
+            problems.add("--limit-rate must not be negative");
+        }
         if (maxPerRegistry < 1) {
             problems.add("--max-per-registry must be at least 1");
         }
@@ -169,7 +202,8 @@ final class PushCommand implements Callable<Integer> {
         try {
             var plan = builder.build();
             if (!problems.isEmpty()) {
-                throw new PlanException(problems, HoistException.Kind.USAGE);
+                // Not a PlanException: the catch below would count these problems twice.
+                throw Problems.report(io, problems, HoistException.Kind.USAGE);
             }
             builder.warnings().forEach(w -> io.err().println("hoist: warning: " + w));
             return plan;
