@@ -76,6 +76,11 @@ public final class JobJson {
         if (value instanceof Enum<?> e) {
             return NODES.textNode(e.name());
         }
+        if (value instanceof java.util.Map<?, ?> m) {
+            var object = NODES.objectNode();
+            m.forEach((k, v) -> object.set(String.valueOf(k), toJson(v)));
+            return object;
+        }
         if (value instanceof Collection<?> c) {
             var array = NODES.arrayNode();
             c.forEach(v -> array.add(toJson(v)));
@@ -105,6 +110,11 @@ public final class JobJson {
     static Object fromJson(JsonNode node, Type type) {
         if (node == null || node.isNull()) {
             return type == int.class ? 0 : type == long.class ? 0L : type == double.class ? 0.0 : type == boolean.class ? false : null;
+        }
+        if (type instanceof ParameterizedType p && p.getRawType() == java.util.Map.class) {
+            var out = new java.util.LinkedHashMap<String, Object>();
+            node.fields().forEachRemaining(f -> out.put(f.getKey(), fromJson(f.getValue(), p.getActualTypeArguments()[1])));
+            return out;
         }
         if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
             var out = new ArrayList<>();
@@ -158,6 +168,17 @@ public final class JobJson {
             }
         }
         throw new IllegalArgumentException("cannot read a " + cls.getSimpleName() + " from JSON");
+    }
+
+    /** An event read back from its line; null for a kind this version does not know. */
+    public static PushEvent pushEvent(JsonNode node) {
+        var name = node.path("event").asText();
+        for (var kind : PushEvent.class.getPermittedSubclasses()) {
+            if (kind.getSimpleName().equals(name)) {
+                return (PushEvent) fromJson(node, kind);
+            }
+        }
+        return null;
     }
 
     static JsonNode parse(String line) {

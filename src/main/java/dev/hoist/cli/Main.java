@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 @Command(name = "hoist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Puts container images into OCI registries.",
         subcommands = {PushCommand.class, BuildCommand.class, ImagesCommand.class, LoginCommand.class, LogoutCommand.class,
-                ServeCommand.class, ShellCommand.class, CommandLine.HelpCommand.class},
+                ServeCommand.class, PsCommand.class, ShellCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a push failed (registry error, network)", "2:bad usage or unreadable input",
                 "130:cancelled (Ctrl-C)"})
@@ -150,6 +150,9 @@ public final class Main implements Callable<Integer> {
             }
             if (cls == LogoutCommand.class) {
                 return cls.cast(new LogoutCommand(io));
+            }
+            if (cls == PsCommand.class) {
+                return cls.cast(new PsCommand(io));
             }
             if (cls == ServeCommand.class) {
                 return cls.cast(new ServeCommand(io));

@@ -3,6 +3,7 @@ package dev.hoist.cli;
 import dev.hoist.Dirs;
 import dev.hoist.HoistException;
 import dev.hoist.credentials.CredentialStore;
+import dev.hoist.attach.JobSockets;
 import dev.hoist.engine.BlobInfoCache;
 import dev.hoist.engine.Job;
 import dev.hoist.engine.Jobs;
@@ -63,21 +64,39 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
         var jobs = host != null ? host.jobs() : new Jobs();
         var job = jobs.submit(host != null && host.name() != null ? host.name() : name, plan,
                 host != null ? host.owner() : null, rateLimit, listeners, engine);
+        // Every running push can be attached to from another terminal (hoist ps, hoist attach).
+        var socket = JobSockets.expose(job, io.env());
         if (live != null) {
             live.watch(job);
         }
         if (host != null) {
             host.onSubmit().accept(job);
             if (host.background()) {
-                job.onEnd(j -> registries.close());
+                job.onEnd(j -> {
+                    registries.close();
+                    close(socket);
+                });
                 if (job.state().finished()) {
                     // Ended before the listener was added: it will not be told.
                     registries.close();
+                    close(socket);
                 }
                 return 0;
             }
         }
-        return foreground(job, registries, live);
+        try {
+            return foreground(job, registries, live);
+        } finally {
+            close(socket);
+        }
+    }
+
+    private static void close(java.io.Closeable socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Only a socket file left behind; hoist ps removes those of processes gone.
+        }
     }
 
     private int foreground(Job job, Registries registries, LiveProgress live) throws IOException {

@@ -13,8 +13,12 @@ import java.util.function.IntConsumer;
 final class JobGate {
 
     private static final long POLL_MILLIS = 50;
-    /** What a limited job may send at once after being idle: small, so the limit holds over seconds. */
-    private static final long BURST_NANOS = 50_000_000L;
+    /**
+     * Credit a limited job keeps when its transfers fall behind the limit (a thread woken late on a
+     * busy machine, a request between blobs): small, so the limit holds over seconds, yet enough that
+     * late wake-ups do not pull the rate below it.
+     */
+    private static final long BURST_NANOS = 200_000_000L;
 
     private final Object lock = new Object();
     private final BitSet busy = new BitSet();

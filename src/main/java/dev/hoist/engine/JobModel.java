@@ -97,6 +97,10 @@ final class JobModel {
             planDone = false;
         } else if (event instanceof PushEvent.ImageQueued e) {
             var image = images.computeIfAbsent(e.target(), t -> new ImageState(e.source(), t));
+            if (!e.target().registry().startsWith("oci:")) {
+                // A row per registry from the start: a finished job still shows what each one answered.
+                registries.computeIfAbsent(e.target().registry(), k -> new RegistryState());
+            }
             image.state = "queued";
             image.error = null;
         } else if (event instanceof PushEvent.BlobQueued e) {

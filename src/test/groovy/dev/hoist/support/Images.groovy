@@ -163,6 +163,37 @@ class Images {
         result
     }
 
+    /**
+     * An OCI layout of {@code n} images tagged 1..n (or REPOSITORY:1..n), each with a config of its own and one
+     * layer of {@code size} random bytes; with {@code shared}, one image under n tags (quick to write for large n).
+     * Random bytes do not compress, so what is read is what is sent: for figures about bytes on the wire.
+     */
+    File randomLayout(File layout, int n, int size, boolean shared = false, String repository = null) {
+        def blobs = new File(layout, 'blobs/sha256')
+        blobs.mkdirs()
+        def put = { byte[] b -> def d = sha256(b); new File(blobs, hex(d)).bytes = b; d }
+        def random = new Random(n * 31L + size)
+        Map common = null
+        def manifests = (1..n).collect { i ->
+            if (common != null) {
+                return common + [annotations: ['org.opencontainers.image.ref.name': (repository ? "${repository}:${i}" : "${i}").toString()]]
+            }
+            byte[] layer = new byte[size]
+            random.nextBytes(layer)
+            def cfg = JsonOutput.toJson([architecture: 'amd64', os: 'linux', config: [Labels: [n: "${i}".toString()]],
+                    rootfs: [type: 'layers', diff_ids: [sha256(layer)]]]).getBytes('UTF-8')
+            def m = JsonOutput.toJson([schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+                    config: [mediaType: 'application/vnd.oci.image.config.v1+json', digest: put(cfg), size: cfg.length],
+                    layers: [[mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: put(layer), size: layer.length]]]).getBytes('UTF-8')
+            def entry = [mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: put(m), size: m.length]
+            common = shared ? entry : null
+            entry + [annotations: ['org.opencontainers.image.ref.name': (repository ? "${repository}:${i}" : "${i}").toString()]]
+        }
+        new File(layout, 'oci-layout').text = '{"imageLayoutVersion":"1.0.0"}'
+        new File(layout, 'index.json').text = JsonOutput.toJson([schemaVersion: 2, manifests: manifests])
+        layout
+    }
+
     static byte[] gzip(byte[] data) {
         def bos = new ByteArrayOutputStream()
         new GZIPOutputStream(bos).withCloseable { it.write(data) }

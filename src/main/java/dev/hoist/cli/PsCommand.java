@@ -1,0 +1,63 @@
+package dev.hoist.cli;
+
+import dev.hoist.attach.JobSockets;
+import picocli.CommandLine.Command;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code hoist ps}: this user's running pushes, each with the ID that {@code hoist attach} takes. */
+@Command(name = "ps", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Lists this user's running pushes: ID (for hoist attach), command line, start time and progress.",
+                "Pushes are found by their sockets in $XDG_RUNTIME_DIR/hoist/ (or /tmp/hoist-UID/)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:listed (perhaps none)"})
+final class PsCommand implements Callable<Integer> {
+
+    private final Main.Io io;
+
+    PsCommand(Main.Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+        var rows = new ArrayList<List<String>>();
+        rows.add(List.of("ID", "COMMAND", "STARTED", "PROGRESS"));
+        var zone = ZoneId.systemDefault();
+        for (var e : JobSockets.running(io.env())) {
+            var s = e.snapshot();
+            var started = s.started().atZone(zone);
+            var when = started.toLocalDate().equals(LocalDate.now(zone))
+                    ? started.format(DateTimeFormatter.ofPattern("HH:mm:ss"))
+                    : started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
+            var t = s.totals();
+            var progress = String.format(Locale.ROOT, "%s %d/%d images, %s of %s, %s/s, ETA %s", s.state().name(),
+                    t.done(), t.images(), Sizes.human(t.bytesSent()), Sizes.human(t.bytesToSend()),
+                    Sizes.human((long) t.rateNow()), LiveProgress.eta(t.eta()));
+            if (t.failed() > 0) {
+                progress += ", " + t.failed() + " failed";
+            }
+            rows.add(List.of(e.id(), s.name(), when, progress));
+        }
+        var widths = new int[3];
+        for (var row : rows) {
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (var row : rows) {
+            var line = new StringBuilder();
+            for (int i = 0; i < widths.length; i++) {
+                line.append(String.format(Locale.ROOT, "%-" + widths[i] + "s  ", row.get(i)));
+            }
+            io.out().println(line.append(row.get(3)));
+        }
+        return 0;
+    }
+}
