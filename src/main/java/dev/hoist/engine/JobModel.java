@@ -86,6 +86,8 @@ final class JobModel {
     private long readDone;
     private long sentDone;
     private long progressed;
+    private long compressedRead;
+    private long compressedSent;
     private boolean planDone;
 
     synchronized void on(PushEvent event) {
@@ -131,6 +133,10 @@ final class JobModel {
             resolvedBytes += e.bytesRead();
             readDone += e.bytesRead();
             sentDone += e.bytesSent();
+            if (!e.source().equals(e.pushed().digest())) {
+                compressedRead += e.bytesRead();
+                compressedSent += e.bytesSent();
+            }
             image(e.target()).ifPresent(i -> {
                 i.sentDone += e.bytesSent();
                 i.blobsDone++;
@@ -250,14 +256,19 @@ final class JobModel {
         int upToDate = 0;
         int failed = 0;
         var inFlightByImage = new HashMap<ImageRef, Long>();
+        // A layer being compressed counts what it has read; what went out is that times the ratio seen so far.
+        double ratio = compressedRead > 0 ? (double) compressedSent / compressedRead : 1.0;
+        long inFlightSent = 0;
         long inFlightBytes = 0;
         long inFlightSizes = 0;
         var rows = new ArrayList<JobSnapshot.TransferRow>(transfers.size());
         var inFlightByRegistry = new HashMap<String, Integer>();
         for (var t : transfers.values()) {
+            long sent = t.working.equals("compressing") ? (long) (t.bytes * ratio) : t.bytes;
             inFlightBytes += t.bytes;
+            inFlightSent += sent;
             inFlightSizes += Math.max(t.size, t.bytes);
-            inFlightByImage.merge(t.target, t.bytes, Long::sum);
+            inFlightByImage.merge(t.target, sent, Long::sum);
             if (!t.state.equals("waiting")) {
                 inFlightByRegistry.merge(t.target.registry(), 1, Integer::sum);
             }
@@ -297,7 +308,7 @@ final class JobModel {
         double rate = rateNow > 0 ? rateNow : rateAvg;
         Duration eta = planDone || state.finished() ? Duration.ZERO
                 : rate > 0 ? Duration.ofMillis((long) (remaining / rate * 1000)) : null;
-        long sent = sentDone + inFlightBytes;
+        long sent = sentDone + inFlightSent;
         var totals = new JobSnapshot.Totals(images.size(), pushed + upToDate + failed, pushed, upToDate, failed,
                 sent + remaining, sent, rateNow, rateAvg, eta);
         return new JobSnapshot(id, name, state, started, ended, concurrency, rateLimit, totals, imageRows, rows,
