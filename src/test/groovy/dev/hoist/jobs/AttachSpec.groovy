@@ -12,6 +12,7 @@ import dev.hoist.engine.PushEvent
 import dev.hoist.engine.PushListener
 import dev.hoist.engine.Registries
 import dev.hoist.registry.RegistryOptions
+import dev.hoist.support.FaultProxy
 import dev.hoist.support.IntegrationSpec
 
 import java.nio.file.Files
@@ -129,5 +130,51 @@ class AttachSpec extends IntegrationSpec {
         stream?.close()
         view?.close()
         exposed?.close()
+    }
+
+    def "a retry asked from another terminal while the push runs makes a failed image count as pushed in summary, report and exit code"() {
+        given:
+        def reg = registry()
+        def proxy = new FaultProxy(reg)
+        def broken = true
+        proxy.rule = { FaultProxy.Seen s -> broken && s.method == 'PUT' && s.path.contains('/manifests/3') ? 'status:400' : null }
+        def run = new File(tmp, 'run')
+        def env = [XDG_RUNTIME_DIR: run.path]
+        def layout = images().randomLayout(new File(tmp, 'layout'), 8, 150_000)
+        def report = new File(tmp, 'report.json')
+        def java = new File(System.getProperty('java.home'), 'bin/java').path
+        def pb = new ProcessBuilder(java, '-cp', System.getProperty('java.class.path'),
+                "-Dhoist.cache.dir=${tmp}/cache".toString(), 'dev.hoist.cli.Main',
+                'push', "oci:${layout.path}".toString(), "${proxy.host}/app".toString(), '--limit-rate', '150kB/s',
+                '--concurrency', '1', '--json', report.path)
+                .redirectErrorStream(true)
+        pb.environment().put('XDG_RUNTIME_DIR', run.path)
+        def process = pb.start()
+        def output = new StringBuffer()
+        def reader = Thread.start { process.inputStream.eachLine { output.append(it).append('\n') } }
+
+        when: 'image 3 has failed and the push goes on with the others'
+        def endpoint = null
+        waitFor('the push to be listed') { (endpoint = JobSockets.find(env, null).orElse(null)) != null }
+        def view = RemoteJob.connect(endpoint.socket(), false)
+        waitFor('image 3 to fail') { view.snapshot().images().find { it.target().tag() == '3' }?.state() == 'failed' }
+        def before = view.snapshot().totals()
+        broken = false
+        view.retryFailed()
+        process.waitFor()
+        reader.join(5_000)
+
+        then:
+        before.done() < 8
+        process.exitValue() == 0
+        output.toString().contains('8 pushed, 0 up to date, 0 failed')
+        output.toString().contains("${proxy.host}/app:3@sha256:")
+        new groovy.json.JsonSlurper().parse(report).images.every { it.status != 'failed' }
+        reg.hasTag('app', '3')
+
+        cleanup:
+        view?.close()
+        process?.destroy()
+        proxy?.close()
     }
 }
