@@ -42,7 +42,9 @@ final class JsonReport {
         var totals = root.putObject("totals");
         totals.put("found", r.found());
         totals.put("selected", r.images().size());
-        totals.put("pushed", r.pushed());
+        // A dry run pushes nothing: what it would push has a field of its own, so scripts never mistake one for the other.
+        totals.put("pushed", r.dryRun() ? 0 : r.pushed());
+        totals.put("wouldPush", r.dryRun() ? r.pushed() : 0);
         totals.put("upToDate", r.upToDate());
         totals.put("failed", r.failed());
         totals.put("bytesRead", r.bytesRead());

@@ -133,6 +133,8 @@ class PushPlanSpec extends IntegrationSpec {
         run.json.dryRun == true
         run.json.totals.upToDate == 1
         run.json.images.count { it.status == 'would-push' } == 19
+        run.json.totals.wouldPush == 19
+        run.json.totals.pushed == 0
         run.json.totals.blobs.uploaded > 0
         run.json.totals.blobs.mounted > 0
         ['PUT', 'PATCH', 'POST', 'DELETE'].sum { reg.countRequests(it, '/v2/') } == writesBefore
