@@ -76,7 +76,7 @@ final class LayoutDestination implements Destination {
     }
 
     private String refName(String tag) {
-        return repository + ":" + tag;
+        return repository.isEmpty() ? tag : repository + ":" + tag;
     }
 
     @Override

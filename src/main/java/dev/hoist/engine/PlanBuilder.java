@@ -277,7 +277,8 @@ public final class PlanBuilder {
             try {
                 for (var item : target.items(selection.images(), mapping, warnings)) {
                     var previous = items.putIfAbsent(item.target().toString(), item);
-                    if (previous != null && previous.artifact() != item.artifact()) {
+                    // Same content from two sources is one image; only different content is a conflict.
+                    if (previous != null && !Planner.identity(previous.artifact()).equals(Planner.identity(item.artifact()))) {
                         found.add("two different images would both be pushed as " + item.target() + " ("
                                 + previous.source() + " and " + item.source() + ")");
                     }
@@ -303,7 +304,18 @@ public final class PlanBuilder {
             if (rest.isEmpty()) {
                 throw new IllegalArgumentException("'" + t.text + "' names no directory");
             }
-            return new ResolvedTarget(null, "oci:" + Path.of(rest).toAbsolutePath().normalize(), "");
+            // skopeo's oci:DIR[:NAME], split at the first ':': NAME is the ref name the image gets.
+            int colon = rest.indexOf(':');
+            var dir = colon < 0 ? rest : rest.substring(0, colon);
+            var name = colon < 0 ? "" : rest.substring(colon + 1);
+            if (dir.isEmpty()) {
+                throw new IllegalArgumentException("'" + t.text + "' names no directory");
+            }
+            var layout = "oci:" + Path.of(dir).toAbsolutePath().normalize();
+            if (name.isEmpty()) {
+                return new ResolvedTarget(null, layout, "");
+            }
+            return new ResolvedTarget(layoutName(t.text, layout, name), null, null);
         }
         if (!t.namespace) {
             return new ResolvedTarget(ImageRef.parse(t.text), null, null);
@@ -318,6 +330,23 @@ public final class PlanBuilder {
         // Checks the host and namespace with the reference grammar.
         ImageRef.parse(host + "/" + (path.isEmpty() ? "x" : path + "/x"));
         return new ResolvedTarget(null, host, path);
+    }
+
+    /**
+     * The one image {@code oci:DIR:NAME} names: {@code REPOSITORY:TAG} as hoist names images in
+     * layouts, or a bare tag written as the ref name alone, as skopeo writes {@code oci:DIR:TAG}.
+     */
+    private static ImageRef layoutName(String text, String layout, String name) {
+        int colon = name.lastIndexOf(':');
+        if (colon > name.lastIndexOf('/')) {
+            var repository = name.substring(0, colon);
+            ImageRef.checkName(repository, text);
+            return new ImageRef(layout, repository, name.substring(colon + 1), null);
+        }
+        if (ImageRef.isValidTag(name)) {
+            return new ImageRef(layout, "", name, null);
+        }
+        throw new IllegalArgumentException("'" + text + "': name the image TAG or REPOSITORY:TAG after the directory");
     }
 
     /** Either an exact repository, or a registry (or layout) and a namespace to map names into. */

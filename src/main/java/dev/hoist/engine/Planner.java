@@ -6,6 +6,7 @@ import dev.hoist.image.Image;
 import dev.hoist.image.ImageIndex;
 import dev.hoist.image.ImageRef;
 import dev.hoist.image.InvalidImageException;
+import dev.hoist.image.Layer;
 import dev.hoist.image.Platform;
 import dev.hoist.source.SourceImage;
 
@@ -27,7 +28,7 @@ public final class Planner {
     static List<PushItem> toTarget(List<SourceImage> images, ImageRef target) {
         boolean explicit = target.tag() != null || target.digest() != null;
         if (explicit && distinctArtifacts(images) > 1) {
-            throw new HoistException("the source holds " + images.size() + " images ("
+            throw new HoistException("the source holds " + distinctArtifacts(images) + " images ("
                     + images.stream().map(SourceImage::displayName).collect(Collectors.joining(", "))
                     + "); name one in the source, or give the target no tag so each keeps its own",
                     HoistException.Kind.USAGE);
@@ -45,7 +46,25 @@ public final class Planner {
     }
 
     private static long distinctArtifacts(List<SourceImage> images) {
-        return images.stream().map(i -> System.identityHashCode(i.artifact())).distinct().count();
+        return images.stream().map(i -> identity(i.artifact())).distinct().count();
+    }
+
+    /**
+     * What an artifact is by content, so the same image read from two sources (two archives that
+     * both hold a shared base, two tags of one manifest) is one image: the digest of a stored
+     * manifest or index; for an image whose manifest hoist builds, its config and what each layer
+     * becomes.
+     */
+    static String identity(Artifact artifact) {
+        if (artifact instanceof ImageIndex index) {
+            return "index " + index.index().digest();
+        }
+        var image = (Image) artifact;
+        var stored = image.storedManifest();
+        if (stored.isPresent()) {
+            return "manifest " + stored.get().digest();
+        }
+        return "image " + image.id() + " " + image.layers().stream().map(Layer::pushKey).collect(Collectors.joining(" "));
     }
 
     /** The platforms an image or index declares, e.g. {@code linux/amd64}. */

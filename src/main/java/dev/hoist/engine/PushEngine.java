@@ -165,7 +165,7 @@ public final class PushEngine {
             for (var image : images(item.artifact())) {
                 boolean unknown = false;
                 for (var layer : image.layers()) {
-                    if (seen.add(item.target().registry() + "/" + item.target().repository() + "@" + sourceDigest(layer))) {
+                    if (seen.add(item.target().registry() + "/" + item.target().repository() + "@" + layer.pushKey())) {
                         unknown |= layer.sourceSize() < 0;
                         total += Math.max(0, layer.sourceSize());
                     }
@@ -326,7 +326,7 @@ public final class PushEngine {
                         index.index().digest(), true, checked);
             }
             var image = (Image) pending.artifact;
-            join(pending.config);
+            var config = join(pending.config);
             var descriptors = new ArrayList<Descriptor>();
             for (var f : pending.layers) {
                 descriptors.add(join(f));
@@ -335,11 +335,30 @@ public final class PushEngine {
                 // A dry run: compressed digests, and so the manifest, are only learned by compressing.
                 return new Pushed(null, null, false);
             }
+            image.storedManifest().ifPresent(m -> checkReceived(m, config, descriptors));
             var manifest = image.manifest(descriptors, dest instanceof LayoutDestination);
             var ref = reference != null ? reference : manifest.digest().toString();
             // A manifest predicted from the blob-info cache was compared already; a built one may differ from it.
             return putManifest(dest, target, ref, manifest.raw(), manifest.mediaType(), manifest.digest(), false,
                     checked && image.storedManifest().isPresent());
+        }
+
+        /** A stored manifest names exactly the blobs this run got into the target for it, or it is not written. */
+        private void checkReceived(dev.hoist.image.Manifest manifest, Descriptor config, List<Descriptor> layers) {
+            var named = new ArrayList<Descriptor>();
+            named.add(manifest.config());
+            named.addAll(manifest.layers());
+            var received = new ArrayList<Descriptor>();
+            received.add(config);
+            received.addAll(layers);
+            for (int i = 0; i < named.size(); i++) {
+                var got = received.get(i);
+                if (got == null || !got.digest().equals(named.get(i).digest())) {
+                    throw new HoistException("manifest " + manifest.digest() + " names blob " + named.get(i).digest()
+                            + " but " + (got == null ? "nothing" : got.digest()) + " went up for it; manifest not written",
+                            HoistException.Kind.REMOTE);
+                }
+            }
         }
 
         private Pushed putManifest(Destination dest, ImageRef target, String reference, byte[] raw, String mediaType,
@@ -364,7 +383,8 @@ public final class PushEngine {
         }
 
         private CompletableFuture<Descriptor> blob(Destination dest, ImageRef target, Layer layer, Tally tally) {
-            var key = dest.storeKey() + "/" + dest.repository() + "@" + sourceDigest(layer);
+            // Keyed by what will be pushed: an uncompressed OCI layer and a docker-save layer of the same diff ID are two blobs.
+            var key = dest.storeKey() + "/" + dest.repository() + "@" + layer.pushKey();
             bus.publish(new PushEvent.BlobQueued(target, sourceDigest(layer), layer.sourceSize()));
             var mine = new CompletableFuture<Descriptor>();
             var existing = inRepository.putIfAbsent(key, mine);
@@ -402,7 +422,7 @@ public final class PushEngine {
                 tally.skipped.incrementAndGet();
                 bus.publish(new PushEvent.BlobSkipped(target, known.digest(), known.size(), "already in the target"));
                 remember(dest, known.digest());
-                inStore.putIfAbsent(dest.storeKey() + "@" + source,
+                inStore.putIfAbsent(dest.storeKey() + "@" + layer.pushKey(),
                         CompletableFuture.completedFuture(new Holder(dest.repository(), known.descriptor())));
                 return known.descriptor();
             }
@@ -415,7 +435,7 @@ public final class PushEngine {
                 }
             }
             var mine = new CompletableFuture<Holder>();
-            var other = inStore.putIfAbsent(dest.storeKey() + "@" + source, mine);
+            var other = inStore.putIfAbsent(dest.storeKey() + "@" + layer.pushKey(), mine);
             if (other != null) {
                 if (!other.isDone()) {
                     bus.publish(new PushEvent.BlobWaiting(target, source, layer.sourceSize(), worker()));

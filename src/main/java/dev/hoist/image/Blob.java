@@ -19,6 +19,11 @@ public record Blob(Descriptor descriptor, Content content) implements Layer {
     }
 
     @Override
+    public String pushKey() {
+        return descriptor.digest().toString();
+    }
+
+    @Override
     public long sourceSize() {
         return descriptor.size();
     }

@@ -41,6 +41,11 @@ public record CompressedLayer(Digest diffId, long size, Content content, String 
     }
 
     @Override
+    public String pushKey() {
+        return diffId + " " + GzipInputStream.SCHEME;
+    }
+
+    @Override
     public long sourceSize() {
         return size;
     }

@@ -90,6 +90,11 @@ public record ImageRef(String registry, String repository, String tag, Digest di
                 || firstSegment.startsWith("[");
     }
 
+    /** Checks a repository name; the message of the {@link IllegalArgumentException} quotes {@code text}. */
+    public static void checkName(String repository, String text) {
+        checkRepository(repository, text);
+    }
+
     public static boolean isValidRepository(String repository) {
         try {
             checkRepository(repository, repository);
@@ -118,7 +123,8 @@ public record ImageRef(String registry, String repository, String tag, Digest di
 
     @Override
     public String toString() {
-        var s = registry + "/" + repository;
+        // A layout target named by a bare tag (oci:DIR:TAG, as skopeo writes it) has no repository.
+        var s = repository.isEmpty() ? registry : registry + "/" + repository;
         if (tag != null) {
             s += ":" + tag;
         }

@@ -10,4 +10,12 @@ public sealed interface Layer permits Blob, CompressedLayer {
     long sourceSize();
 
     Content content();
+
+    /**
+     * What this layer becomes in a registry, as a key: a stored blob's digest, or an uncompressed
+     * layer's diff ID with the compression scheme that will make its blob. Never the source digest
+     * alone: an uncompressed OCI layer's digest is the diff ID a docker-save layer of the same
+     * content has, yet the two are pushed as different blobs.
+     */
+    String pushKey();
 }

@@ -24,10 +24,10 @@ public final class MediaTypes {
     }
 
     public static boolean isManifest(String mediaType) {
-        return MANIFESTS.contains(mediaType);
+        return mediaType != null && MANIFESTS.contains(mediaType);
     }
 
     public static boolean isIndex(String mediaType) {
-        return INDEXES.contains(mediaType);
+        return mediaType != null && INDEXES.contains(mediaType);
     }
 }

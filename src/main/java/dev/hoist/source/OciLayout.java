@@ -10,6 +10,7 @@ import dev.hoist.image.ImageConfig;
 import dev.hoist.image.ImageIndex;
 import dev.hoist.image.Index;
 import dev.hoist.image.InvalidImageException;
+import dev.hoist.image.Json;
 import dev.hoist.image.Layer;
 import dev.hoist.image.Manifest;
 import dev.hoist.image.MediaTypes;
@@ -26,6 +27,7 @@ import java.util.Optional;
 final class OciLayout {
 
     private static final int MAX_DEPTH = 4;
+    private static final String CONTAINERD_NAME = "io.containerd.image.name";
 
     private final Tree tree;
     private final String origin;
@@ -61,8 +63,12 @@ final class OciLayout {
         for (var d : top.manifests()) {
             var ref = d.refName();
             if (tag != null) {
+                var named = d.annotations().get(CONTAINERD_NAME);
                 if (ref != null && (ref.equals(tag) || ref.endsWith(":" + tag) && !tag.contains(":"))) {
                     out.add(SourceImage.named(origin, ref, load(d, ref, 0)));
+                } else if (tag.equals(named)) {
+                    // containerd and Docker 25+ name the image in full beside a ref name of the tag alone.
+                    out.add(SourceImage.named(origin, named, load(d, named, 0)));
                 }
             } else if (ref != null || top.manifests().size() == 1) {
                 out.add(SourceImage.named(origin, ref, load(d, ref, 0)));
@@ -93,8 +99,12 @@ final class OciLayout {
             return null;
         }
         for (var d : descriptors) {
-            if (MediaTypes.isIndex(d.mediaType())) {
-                var child = readIndex(d);
+            if (d.mediaType() == null || MediaTypes.isIndex(d.mediaType())) {
+                var raw = readBlob(d);
+                if (!MediaTypes.isIndex(mediaTypeOf(d, raw))) {
+                    continue;
+                }
+                var child = Index.parse(raw, MediaTypes.OCI_INDEX, tree.name() + ": index " + d.digest());
                 var found = findByDigest(child.manifests(), digest, depth + 1);
                 if (found != null) {
                     return found;
@@ -106,28 +116,51 @@ final class OciLayout {
 
     private Artifact load(Descriptor d, String ref, int depth) {
         var label = origin + (ref != null ? "[" + ref + "]" : "@" + d.digest().shortHex());
-        if (MediaTypes.isIndex(d.mediaType())) {
+        var raw = readBlob(d);
+        var mediaType = mediaTypeOf(d, raw);
+        if (MediaTypes.isIndex(mediaType)) {
             if (depth >= MAX_DEPTH) {
                 throw new InvalidImageException(tree.name() + ": indexes nested too deeply");
             }
-            var index = readIndex(d);
+            var index = Index.parse(raw, mediaType, tree.name() + ": index " + d.digest());
             var children = new ArrayList<Artifact>();
             for (var child : index.manifests()) {
-                if (MediaTypes.isIndex(child.mediaType()) || MediaTypes.isManifest(child.mediaType())) {
-                    children.add(loadChild(child, label, depth));
-                } else {
+                if (child.mediaType() != null && !MediaTypes.isIndex(child.mediaType()) && !MediaTypes.isManifest(child.mediaType())) {
                     throw new InvalidImageException(tree.name() + ": index " + d.digest() + " names "
                             + child.digest() + " with unsupported media type '" + child.mediaType() + "'");
                 }
+                children.add(loadChild(child, label, depth));
             }
             return new ImageIndex(label, index, children);
         }
-        if (MediaTypes.isManifest(d.mediaType()) || d.mediaType() == null) {
-            var raw = readBlob(d);
-            var manifest = Manifest.parse(raw, d.mediaType(), tree.name() + ": manifest " + d.digest());
+        if (MediaTypes.isManifest(mediaType)) {
+            var manifest = Manifest.parse(raw, mediaType, tree.name() + ": manifest " + d.digest());
             return image(label, manifest, d.platform());
         }
-        throw new InvalidImageException(tree.name() + ": " + d.digest() + " has unsupported media type '" + d.mediaType() + "'");
+        throw new InvalidImageException(tree.name() + ": " + d.digest() + " has unsupported media type '" + mediaType + "'");
+    }
+
+    /**
+     * What a manifest or index is: its descriptor's media type, else (a descriptor without one, which
+     * some tools write) the content's own {@code mediaType}, else its shape, as skopeo reads it.
+     */
+    private String mediaTypeOf(Descriptor d, byte[] raw) {
+        if (d.mediaType() != null) {
+            return d.mediaType();
+        }
+        var node = Json.parse(raw, tree.name() + ": " + d.digest());
+        var own = Json.text(node, "mediaType");
+        if (own != null) {
+            return own;
+        }
+        if (node.has("manifests")) {
+            return MediaTypes.OCI_INDEX;
+        }
+        if (node.has("config") || node.has("layers")) {
+            return MediaTypes.OCI_MANIFEST;
+        }
+        throw new InvalidImageException(tree.name() + ": " + d.digest()
+                + " has no mediaType, and its content is neither an image manifest nor an index");
     }
 
     private Artifact loadChild(Descriptor child, String parentLabel, int depth) {
@@ -138,10 +171,6 @@ final class OciLayout {
                     image.manifest, image.config, image.layers, p != null ? p : image.declared);
         }
         return artifact;
-    }
-
-    private Index readIndex(Descriptor d) {
-        return Index.parse(readBlob(d), d.mediaType(), tree.name() + ": index " + d.digest());
     }
 
     private byte[] readBlob(Descriptor d) {

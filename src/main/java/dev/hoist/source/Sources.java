@@ -129,8 +129,13 @@ public final class Sources {
         }
     }
 
-    /** {@code PATH[:TAG]} or {@code PATH[@DIGEST]}; a path that exists whole is taken as is. */
-    private record PathAndRef(String path, String tag, Digest digest) {
+    /**
+     * {@code PATH[:NAME]} or {@code PATH[@DIGEST]}; a path that exists whole is taken as is. Split the
+     * way skopeo splits {@code oci:} references, at the first {@code :}, so NAME may hold colons and
+     * slashes ({@code oci:dir:docker.io/library/alpine:3.19}); a later {@code :} is taken only when
+     * the path before the first one does not exist and the path before that one does.
+     */
+    record PathAndRef(String path, String tag, Digest digest) {
 
         static PathAndRef split(String text, boolean allowDigest) {
             if (Files.exists(Path.of(text))) {
@@ -138,13 +143,22 @@ public final class Sources {
             }
             int at = text.lastIndexOf('@');
             if (allowDigest && at > 0 && Digest.isDigest(text.substring(at + 1))) {
-                return new PathAndRef(text.substring(0, at), null, Digest.parse(text.substring(at + 1)));
+                var path = text.substring(0, at);
+                return new PathAndRef(path.endsWith(":") && !Files.exists(Path.of(path)) ? path.substring(0, path.length() - 1) : path,
+                        null, Digest.parse(text.substring(at + 1)));
             }
-            int colon = text.lastIndexOf(':');
-            if (colon > 0 && !text.substring(colon + 1).contains("/")) {
-                return new PathAndRef(text.substring(0, colon), text.substring(colon + 1), null);
+            int first = text.indexOf(':');
+            for (int colon = first; colon > 0; colon = text.indexOf(':', colon + 1)) {
+                if (Files.exists(Path.of(text.substring(0, colon)))) {
+                    return of(text, colon);
+                }
             }
-            return new PathAndRef(text, null, null);
+            return first > 0 ? of(text, first) : new PathAndRef(text, null, null);
+        }
+
+        private static PathAndRef of(String text, int colon) {
+            var name = text.substring(colon + 1);
+            return new PathAndRef(text.substring(0, colon), name.isEmpty() ? null : name, null);
         }
     }
 }
