@@ -4,6 +4,9 @@ import dev.hoist.engine.ImageFilter;
 import dev.hoist.engine.PlanBuilder;
 import dev.hoist.engine.PlanException;
 import dev.hoist.image.Artifact;
+import dev.hoist.image.Descriptor;
+import dev.hoist.image.Manifest;
+import dev.hoist.image.Referrers;
 import dev.hoist.image.Image;
 import dev.hoist.image.ImageIndex;
 import dev.hoist.image.Json;
@@ -39,6 +42,10 @@ final class ImagesCommand implements Callable<Integer> {
 
     @Mixin
     VerboseOption verbose = new VerboseOption();
+
+    private static final String REFERENCE_TYPE = "vnd.docker.reference.type";
+    private static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
+    private static final String ATTESTATION = "attestation-manifest";
 
     private final Main.Io io;
 
@@ -78,6 +85,14 @@ final class ImagesCommand implements Callable<Integer> {
                 node.put("size", ImageFilter.size(image.artifact()));
                 node.put("imageId", imageId(image.artifact()));
                 node.put("digest", digest(image.artifact()));
+                var referrers = node.putArray("referrers");
+                for (var r : referrers(image.artifact())) {
+                    var entry = referrers.addObject();
+                    entry.put("digest", r.descriptor().digest().toString());
+                    entry.put("artifactType", r.descriptor().artifactType());
+                    entry.put("size", r.descriptor().size());
+                    entry.put("subject", r.subject());
+                }
             }
             io.out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(array));
             return 0;
@@ -90,6 +105,12 @@ final class ImagesCommand implements Callable<Integer> {
             rows.add(new String[]{value(image.repository()), value(image.tag()), String.join(",", platforms(image.artifact())),
                     Sizes.human(ImageFilter.size(image.artifact())), id == null ? "-" : id.substring(7, 19),
                     digest == null ? "-" : digest, image.origin()});
+            // Referrers (signatures, SBOMs) under their subject: they go up with it.
+            for (var r : referrers(image.artifact())) {
+                var d = r.descriptor();
+                rows.add(new String[]{"  └ referrer", "-", d.artifactType() == null ? "-" : d.artifactType(),
+                        Sizes.human(d.size()), "-", d.digest().toString(), "of " + r.subject().substring(0, 19)});
+            }
         }
         var widths = new int[rows.get(0).length];
         for (var row : rows) {
@@ -112,10 +133,46 @@ final class ImagesCommand implements Callable<Integer> {
         return s == null ? "<none>" : s;
     }
 
+    /** A referrer of an image (or of a child of its index) and the digest of what it refers to. */
+    private record Referrer(String subject, Descriptor descriptor) {
+    }
+
+    private static List<Referrer> referrers(Artifact artifact) {
+        var out = new ArrayList<Referrer>();
+        if (artifact instanceof ImageIndex index) {
+            index.children().forEach(c -> out.addAll(referrers(c)));
+        }
+        var subject = digest(artifact);
+        for (var r : artifact.referrers()) {
+            var raw = r instanceof ImageIndex i ? i.index().raw() : ((Image) r).storedManifest().map(Manifest::raw).orElse(null);
+            var mediaType = r instanceof ImageIndex i ? i.index().mediaType() : ((Image) r).storedManifest().map(Manifest::mediaType).orElse(null);
+            if (raw != null && subject != null) {
+                out.add(new Referrer(subject, Referrers.descriptor(raw, mediaType, r.name())));
+                out.addAll(referrers(r));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The platforms of an image or index; a buildx attestation manifest (platform unknown/unknown)
+     * is shown as what it attests: {@code attestation for linux/amd64}.
+     */
     private static List<String> platforms(Artifact artifact) {
         var out = new LinkedHashSet<String>();
         if (artifact instanceof ImageIndex index) {
-            index.children().forEach(c -> out.addAll(platforms(c)));
+            var descriptors = index.index().manifests();
+            for (int i = 0; i < index.children().size(); i++) {
+                var d = descriptors.get(i);
+                if (ATTESTATION.equals(d.annotations().get(REFERENCE_TYPE))) {
+                    var attested = d.annotations().get(REFERENCE_DIGEST);
+                    out.add("attestation for " + descriptors.stream()
+                            .filter(x -> x.digest().toString().equals(attested) && x.platform() != null)
+                            .map(x -> x.platform().toString()).findFirst().orElse(attested == null ? "unknown" : attested));
+                } else {
+                    out.addAll(platforms(index.children().get(i)));
+                }
+            }
         } else {
             ((Image) artifact).platform().map(Platform::toString).ifPresent(out::add);
         }

@@ -83,6 +83,14 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--fail-fast", description = "Stop starting new images after the first failure.")
     boolean failFast;
 
+    @Option(names = "--no-referrers",
+            description = "Leave out the referrers images have in their source (signatures, SBOMs, attestations with a subject).")
+    boolean noReferrers;
+
+    @Option(names = "--allow-nondistributable-artifacts",
+            description = "Upload foreign layers (with urls, or a non-distributable media type) too; by default they are left to their URLs.")
+    boolean allowNondistributable;
+
     @Option(names = "--dry-run", description = "Check what the targets have (HEAD only) and report what would be uploaded, mounted or skipped; write nothing.")
     boolean dryRun;
 
@@ -172,7 +180,9 @@ final class PushCommand implements Callable<Integer> {
                 .concurrency(concurrency)
                 .failFast(failFast)
                 .dryRun(dryRun)
-                .compression(compression.value(problems));
+                .compression(compression.value(problems))
+                .referrers(!noReferrers)
+                .allowNondistributable(allowNondistributable);
         if (retries < 0) {
             problems.add("--retries must not be negative");
         }

@@ -33,4 +33,11 @@ interface Destination {
 
     /** Puts a manifest or index under a tag, or under its digest when {@code reference} is one. */
     Digest putManifest(String reference, byte[] raw, String mediaType);
+
+    /**
+     * Makes referrers (already put by digest) findable from their subject where the store does not
+     * do it itself: the referrers tag schema index of a registry without the referrers API, untagged
+     * entries of a layout's index.json. True when something was written.
+     */
+    boolean putReferrers(Digest subject, java.util.List<dev.hoist.image.Descriptor> referrers);
 }

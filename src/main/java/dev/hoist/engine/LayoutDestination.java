@@ -122,8 +122,48 @@ final class LayoutDestination implements Destination {
         }
     }
 
+    /** Referrers go into index.json untagged, as oras and cosign leave them in a layout, so a later read finds them. */
+    @Override
+    public boolean putReferrers(Digest subject, java.util.List<Descriptor> referrers) {
+        try {
+            return updateIndex(manifests -> {
+                var present = new java.util.HashSet<String>();
+                manifests.forEach(m -> present.add(Json.text(m, "digest")));
+                boolean added = false;
+                for (var r : referrers) {
+                    if (present.add(r.digest().toString())) {
+                        manifests.add(dev.hoist.image.Referrers.toJson(r));
+                        added = true;
+                    }
+                }
+                return added;
+            });
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
     /** Points a ref name at a manifest in index.json, replacing what it named before. */
     private void tag(String reference, Descriptor d) throws IOException {
+        updateIndex(manifests -> {
+            for (int i = manifests.size() - 1; i >= 0; i--) {
+                var ann = manifests.get(i).get("annotations");
+                if (ann != null && refName(reference).equals(Json.text(ann, Descriptor.REF_NAME))) {
+                    manifests.remove(i);
+                }
+            }
+            var entry = Json.MAPPER.createObjectNode();
+            entry.put("mediaType", d.mediaType());
+            entry.put("digest", d.digest().toString());
+            entry.put("size", d.size());
+            entry.putObject("annotations").put(Descriptor.REF_NAME, refName(reference));
+            manifests.add(entry);
+            return true;
+        });
+    }
+
+    /** Changes index.json's manifests under the lock; written only when {@code change} says it changed them. */
+    private boolean updateIndex(java.util.function.Predicate<com.fasterxml.jackson.databind.node.ArrayNode> change) throws IOException {
         init();
         // One JVM synchronises on the class; other processes writing the same layout take the file lock.
         synchronized (LayoutDestination.class) {
@@ -131,22 +171,13 @@ final class LayoutDestination implements Destination {
                     StandardOpenOption.WRITE);
                  var lock = channel.lock()) {
                 var index = readIndex();
-                var manifests = index.withArray("manifests");
-                for (int i = manifests.size() - 1; i >= 0; i--) {
-                    var ann = manifests.get(i).get("annotations");
-                    if (ann != null && refName(reference).equals(Json.text(ann, Descriptor.REF_NAME))) {
-                        manifests.remove(i);
-                    }
+                if (!change.test(index.withArray("manifests"))) {
+                    return false;
                 }
-                var entry = Json.MAPPER.createObjectNode();
-                entry.put("mediaType", d.mediaType());
-                entry.put("digest", d.digest().toString());
-                entry.put("size", d.size());
-                entry.putObject("annotations").put(Descriptor.REF_NAME, refName(reference));
-                manifests.add(entry);
                 var tmp = temp();
                 Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
                 move(tmp, dir.resolve("index.json"));
+                return true;
             }
         }
     }

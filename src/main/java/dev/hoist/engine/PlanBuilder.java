@@ -41,6 +41,8 @@ public final class PlanBuilder {
     private boolean failFast;
     private boolean dryRun;
     private LayerCompression compression = LayerCompression.GZIP;
+    private boolean referrers = true;
+    private boolean allowNondistributable;
 
     public PlanBuilder source(String spec) {
         sources.add(spec);
@@ -161,6 +163,18 @@ public final class PlanBuilder {
 
     public PlanBuilder dryRun(boolean value) {
         dryRun = value;
+        return this;
+    }
+
+    /** Whether each image's referrers in its source (signatures, SBOMs, attestations) go with it; on by default. */
+    public PlanBuilder referrers(boolean value) {
+        referrers = value;
+        return this;
+    }
+
+    /** Whether foreign (non-distributable) layers are uploaded too; off by default, as in skopeo and crane. */
+    public PlanBuilder allowNondistributable(boolean value) {
+        allowNondistributable = value;
         return this;
     }
 
@@ -295,7 +309,8 @@ public final class PlanBuilder {
         } catch (HoistException e) {
             throw new PlanException(List.of(e.getMessage()), e.kind());
         }
-        return new PushPlan(List.copyOf(items.values()), selection.found(), concurrency, failFast, dryRun, compression);
+        return new PushPlan(List.copyOf(items.values()), selection.found(), concurrency, failFast, dryRun, compression,
+                referrers, allowNondistributable);
     }
 
     private ResolvedTarget resolve(Target t) {

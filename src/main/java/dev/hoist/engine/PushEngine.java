@@ -270,6 +270,7 @@ public final class PushEngine {
                     gate.awaitRunning();
                     var existing = dest.manifestDigest(reference);
                     if (existing.isPresent() && existing.get().equals(known.get())) {
+                        pushReferrers(dest, item.target(), item.artifact(), tally);
                         var result = result(item, new Pushed(known.get(), mediaType(item.artifact()), true), tally, start, null);
                         bus.publish(new PushEvent.ImageDone(result));
                         return result;
@@ -278,6 +279,7 @@ public final class PushEngine {
                 var pending = start(dest, item.target(), item.artifact(), tally);
                 // The tag was just compared with the manifest: no second HEAD before the PUT.
                 var pushed = finish(dest, item.target(), pending, reference, known.isPresent());
+                pushReferrers(dest, item.target(), item.artifact(), tally);
                 if (pushed.digest != null && !plan.dryRun()) {
                     recipe.ifPresent(r -> blobInfo.putManifest(r, pushed.digest));
                 }
@@ -338,9 +340,50 @@ public final class PushEngine {
             image.storedManifest().ifPresent(m -> checkReceived(m, config, descriptors));
             var manifest = image.manifest(descriptors, dest instanceof LayoutDestination);
             var ref = reference != null ? reference : manifest.digest().toString();
-            // A manifest predicted from the blob-info cache was compared already; a built one may differ from it.
-            return putManifest(dest, target, ref, manifest.raw(), manifest.mediaType(), manifest.digest(), false,
-                    checked && image.storedManifest().isPresent());
+            try {
+                // A manifest predicted from the blob-info cache was compared already; a built one may differ from it.
+                return putManifest(dest, target, ref, manifest.raw(), manifest.mediaType(), manifest.digest(), false,
+                        checked && image.storedManifest().isPresent());
+            } catch (HoistException e) {
+                var foreign = manifest.layers().stream().filter(Descriptor::isNondistributable).findFirst();
+                if (foreign.isEmpty() || plan.allowNondistributable() || e.kind() == HoistException.Kind.CANCELLED) {
+                    throw e;
+                }
+                throw new HoistException(e.getMessage() + " (it names foreign layer " + foreign.get().digest()
+                        + ", which hoist does not upload: the registry must accept manifests with foreign layers,"
+                        + " e.g. distribution's validation.manifests.urls.allow, or push it with --allow-nondistributable-artifacts)",
+                        e.kind(), e);
+            }
+        }
+
+        /**
+         * Pushes the referrers an artifact (and each child of an index) has in its source, after it
+         * and by digest, then makes them findable from their subject where the target does not do it
+         * itself (the referrers tag schema of a registry without the referrers API).
+         */
+        private void pushReferrers(Destination dest, ImageRef target, Artifact artifact, Tally tally) {
+            if (!plan.referrers()) {
+                return;
+            }
+            if (artifact instanceof ImageIndex index) {
+                index.children().forEach(child -> pushReferrers(dest, target, child, tally));
+            }
+            var subject = knownDigest(artifact);
+            if (artifact.referrers().isEmpty() || subject.isEmpty()) {
+                return;
+            }
+            var descriptors = new ArrayList<Descriptor>();
+            for (var referrer : artifact.referrers()) {
+                finish(dest, target, start(dest, target, referrer, tally), null, false);
+                descriptors.add(referrerDescriptor(referrer));
+                pushReferrers(dest, target, referrer, tally);
+            }
+            if (!plan.dryRun()) {
+                gate.awaitRunning();
+                if (dest.putReferrers(subject.get(), descriptors)) {
+                    log.debug("{}: referrers of {} listed under {}", target, subject.get(), dev.hoist.image.Referrers.fallbackTag(subject.get()));
+                }
+            }
         }
 
         /** A stored manifest names exactly the blobs this run got into the target for it, or it is not written. */
@@ -386,6 +429,12 @@ public final class PushEngine {
             // Keyed by what will be pushed: an uncompressed OCI layer and a docker-save layer of the same diff ID are two blobs.
             var key = dest.storeKey() + "/" + dest.repository() + "@" + layer.pushKey();
             bus.publish(new PushEvent.BlobQueued(target, sourceDigest(layer), layer.sourceSize()));
+            if (!plan.allowNondistributable() && layer instanceof Blob foreign && foreign.descriptor().isNondistributable()) {
+                // Like skopeo and crane: a foreign layer is fetched from its URLs, the registry is not sent it.
+                tally.skipped.incrementAndGet();
+                bus.publish(new PushEvent.BlobSkipped(target, foreign.digest(), foreign.size(), "foreign layer, not uploaded"));
+                return CompletableFuture.completedFuture(foreign.descriptor());
+            }
             var mine = new CompletableFuture<Descriptor>();
             var existing = inRepository.putIfAbsent(key, mine);
             if (existing != null) {
@@ -642,6 +691,15 @@ public final class PushEngine {
         image.layers().forEach(l -> s.append(' ').append(sourceDigest(l)).append(' ')
                 .append(l instanceof CompressedLayer c ? compression.mediaType(c.mediaType()) : ((Blob) l).descriptor().mediaType()));
         return Optional.of(s.toString());
+    }
+
+    /** A referrer as its subject's referrers list names it. */
+    private static Descriptor referrerDescriptor(Artifact referrer) {
+        if (referrer instanceof ImageIndex index) {
+            return dev.hoist.image.Referrers.descriptor(index.index().raw(), index.index().mediaType(), referrer.name());
+        }
+        var manifest = ((Image) referrer).storedManifest().orElseThrow();
+        return dev.hoist.image.Referrers.descriptor(manifest.raw(), manifest.mediaType(), referrer.name());
     }
 
     private static String mediaType(Artifact artifact) {

@@ -14,9 +14,11 @@ import java.util.List;
  * @param dryRun only look: check what the targets have (HEAD) and report what would be sent
  * @param compression how layers that hoist compresses (docker-save, daemon) are compressed;
  *                    layers already compressed at the source go as they are
+ * @param referrers push the referrers each image has in its source (signatures, SBOMs, attestations)
+ * @param allowNondistributable upload foreign layers too, which are otherwise left to their URLs
  */
 public record PushPlan(List<PushItem> items, int found, int concurrency, boolean failFast, boolean dryRun,
-                       LayerCompression compression) {
+                       LayerCompression compression, boolean referrers, boolean allowNondistributable) {
 
     public static final int DEFAULT_CONCURRENCY = 4;
 
@@ -35,8 +37,14 @@ public record PushPlan(List<PushItem> items, int found, int concurrency, boolean
         this(items, found, concurrency, failFast, dryRun, LayerCompression.GZIP);
     }
 
+    /** A plan with referrers and without foreign layers, the defaults. */
+    public PushPlan(List<PushItem> items, int found, int concurrency, boolean failFast, boolean dryRun,
+                    LayerCompression compression) {
+        this(items, found, concurrency, failFast, dryRun, compression, true, false);
+    }
+
     /** The same plan for other items (a retry of the failed ones), everything else as it was. */
     public PushPlan withItems(List<PushItem> items) {
-        return new PushPlan(items, found, concurrency, failFast, dryRun, compression);
+        return new PushPlan(items, found, concurrency, failFast, dryRun, compression, referrers, allowNondistributable);
     }
 }

@@ -2,6 +2,9 @@ package dev.hoist.engine;
 
 import dev.hoist.image.Blob;
 import dev.hoist.image.CompressedLayer;
+import dev.hoist.image.Descriptor;
+import dev.hoist.image.MediaTypes;
+import dev.hoist.image.Referrers;
 import dev.hoist.image.Digest;
 import dev.hoist.image.TransferListener;
 import dev.hoist.registry.RegistryClient;
@@ -40,5 +43,18 @@ record RegistryDestination(RegistryClient client, String repository) implements 
     @Override
     public Digest putManifest(String reference, byte[] raw, String mediaType) {
         return client.putManifest(repository, reference, raw, mediaType);
+    }
+
+    /** Registries with the referrers API index referrers themselves; for the others, the fallback tag is kept up to date. */
+    @Override
+    public boolean putReferrers(Digest subject, java.util.List<Descriptor> referrers) {
+        if (client.referrersApi(repository, subject)) {
+            return false;
+        }
+        var tag = Referrers.fallbackTag(subject);
+        var existing = client.manifest(repository, tag).orElse(null);
+        var index = Referrers.fallbackIndex(existing, referrers, client.host() + "/" + repository + ":" + tag);
+        index.ifPresent(raw -> client.putManifest(repository, tag, raw, MediaTypes.OCI_INDEX));
+        return index.isPresent();
     }
 }

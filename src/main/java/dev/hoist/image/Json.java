@@ -90,7 +90,12 @@ public final class Json {
         if (a != null && a.isObject()) {
             a.fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
         }
-        return new Descriptor(mediaType, digest, size.asLong(), platform, annotations, text(node, "artifactType"));
+        List<String> urls = new ArrayList<>();
+        var u = node.get("urls");
+        if (u != null && u.isArray()) {
+            u.forEach(x -> urls.add(x.asText()));
+        }
+        return new Descriptor(mediaType, digest, size.asLong(), platform, annotations, text(node, "artifactType"), urls);
     }
 
     public static List<Descriptor> descriptors(JsonNode node, String field, String what) {

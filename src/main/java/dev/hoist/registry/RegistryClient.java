@@ -299,12 +299,48 @@ public final class RegistryClient {
         return retry.run(what, retryListener, () -> {
             var r = exchange("PUT", uri("/v2/" + repository + "/manifests/" + reference), push(repository),
                     HttpRequest.BodyPublishers.ofByteArray(raw), Map.of("Content-Type", mediaType));
+            if (r.statusCode() >= 500 && new String(r.body(), StandardCharsets.UTF_8).contains("MANIFEST_BLOB_UNKNOWN")) {
+                // distribution answers a manifest it refuses to verify (a foreign layer's URL) with 500: asking again cannot help.
+                throw RegistryException.permanent(failure(what, r).getMessage());
+            }
             expect(what, r, 201, 200);
             var reported = r.headers().firstValue("Docker-Content-Digest").map(Digest::parse).orElse(expected);
             if (!reported.equals(expected)) {
                 throw RegistryException.permanent(what + ": registry stored the manifest as " + reported + ", expected " + expected);
             }
             return reported;
+        });
+    }
+
+    /** The bytes of a manifest or index under a tag or digest, or empty when there is none. */
+    public Optional<byte[]> manifest(String repository, String reference) {
+        var what = host + "/" + repository + ":" + reference;
+        return retry.run(what, retryListener, () -> {
+            var r = exchange("GET", uri("/v2/" + repository + "/manifests/" + reference), pull(repository), null,
+                    Map.of("Accept", MANIFEST_ACCEPT));
+            if (r.statusCode() == 404) {
+                return Optional.<byte[]>empty();
+            }
+            expect(what, r, 200);
+            return Optional.of(r.body());
+        });
+    }
+
+    /**
+     * Whether the registry answers the OCI 1.1 referrers API ({@code GET /v2/NAME/referrers/DIGEST}).
+     * A registry that does answers 200 even for a subject without referrers; one without it (older
+     * distribution, Gitea) answers 404, or refuses the path as unknown.
+     */
+    public boolean referrersApi(String repository, Digest subject) {
+        var what = host + "/" + repository + ": referrers of " + subject;
+        return retry.run(what, retryListener, () -> {
+            var r = exchange("GET", uri("/v2/" + repository + "/referrers/" + subject), pull(repository), null,
+                    Map.of("Accept", MediaTypes.OCI_INDEX));
+            return switch (r.statusCode()) {
+                case 200 -> true;
+                case 400, 404, 405 -> false;
+                default -> throw failure(what, r);
+            };
         });
     }
 

@@ -15,8 +15,11 @@ import dev.hoist.image.Layer;
 import dev.hoist.image.Manifest;
 import dev.hoist.image.MediaTypes;
 import dev.hoist.image.Platform;
+import dev.hoist.image.Referrers;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,6 +34,7 @@ final class OciLayout {
 
     private final Tree tree;
     private final String origin;
+    private Map<Digest, List<Descriptor>> referrers = Map.of();
 
     OciLayout(Tree tree, String origin) {
         this.tree = tree;
@@ -52,6 +56,11 @@ final class OciLayout {
             throw new InvalidImageException(tree.name() + ": not an OCI layout (no oci-layout file)");
         }
         var top = Index.parse(tree.read("index.json", Manifest.MAX_BYTES), MediaTypes.OCI_INDEX, tree.name() + ": index.json");
+        referrers = referrersBySubject(top);
+        var referrerDigests = referrers.values().stream().flatMap(List::stream).map(Descriptor::digest)
+                .collect(java.util.stream.Collectors.toSet());
+        // Untagged entries with a subject are referrers (signatures, SBOMs): pushed with their subject, not on their own.
+        var plain = top.manifests().stream().filter(d -> d.refName() != null || !referrerDigests.contains(d.digest())).toList();
         if (digest != null) {
             var found = findByDigest(top.manifests(), digest, 0);
             if (found == null) {
@@ -70,7 +79,7 @@ final class OciLayout {
                     // containerd and Docker 25+ name the image in full beside a ref name of the tag alone.
                     out.add(SourceImage.named(origin, named, load(d, named, 0)));
                 }
-            } else if (ref != null || top.manifests().size() == 1) {
+            } else if (ref != null || plain.size() == 1 && plain.get(0) == d) {
                 out.add(SourceImage.named(origin, ref, load(d, ref, 0)));
             }
         }
@@ -78,10 +87,40 @@ final class OciLayout {
             throw new InvalidImageException(tree.name() + ": no image tagged '" + tag + "' (tags: " + tags(top) + ")");
         }
         if (out.isEmpty()) {
-            throw new InvalidImageException(tree.name() + ": the layout holds " + top.manifests().size()
+            throw new InvalidImageException(tree.name() + ": the layout holds " + plain.size()
                     + " untagged images; name one with @DIGEST");
         }
         return out;
+    }
+
+    /**
+     * The top-level entries whose manifest names a {@code subject}, by that subject's digest: where
+     * cosign, oras and skopeo put referrers in a layout. An entry that cannot be read is left to fail
+     * when it is pushed, not here.
+     */
+    private Map<Digest, List<Descriptor>> referrersBySubject(Index top) {
+        var out = new HashMap<Digest, List<Descriptor>>();
+        for (var d : top.manifests()) {
+            if (d.mediaType() != null && !MediaTypes.isManifest(d.mediaType()) && !MediaTypes.isIndex(d.mediaType())) {
+                continue;
+            }
+            try {
+                Referrers.subject(readBlob(d), tree.name() + ": " + d.digest())
+                        .ifPresent(subject -> out.computeIfAbsent(subject, k -> new ArrayList<>()).add(d));
+            } catch (HoistException e) {
+                // Not a referrer we can read; pushing it by name reports what is wrong.
+            }
+        }
+        return out;
+    }
+
+    /** The referrers of a manifest or index of this layout, loaded with their own referrers. */
+    private List<Artifact> referrersOf(Digest subject, int depth) {
+        var found = referrers.getOrDefault(subject, List.of());
+        if (found.isEmpty() || depth >= MAX_DEPTH) {
+            return List.of();
+        }
+        return found.stream().map(r -> load(r, null, depth + 1)).toList();
     }
 
     private static String tags(Index top) {
@@ -131,11 +170,11 @@ final class OciLayout {
                 }
                 children.add(loadChild(child, label, depth));
             }
-            return new ImageIndex(label, index, children);
+            return new ImageIndex(label, index, children, referrersOf(d.digest(), depth));
         }
         if (MediaTypes.isManifest(mediaType)) {
             var manifest = Manifest.parse(raw, mediaType, tree.name() + ": manifest " + d.digest());
-            return image(label, manifest, d.platform());
+            return image(label, manifest, d.platform(), referrersOf(d.digest(), depth));
         }
         throw new InvalidImageException(tree.name() + ": " + d.digest() + " has unsupported media type '" + mediaType + "'");
     }
@@ -168,7 +207,7 @@ final class OciLayout {
         if (artifact instanceof LayoutImage image) {
             var p = child.platform();
             return new LayoutImage(parentLabel + (p != null ? "[" + p + "]" : "@" + child.digest().shortHex()),
-                    image.manifest, image.config, image.layers, p != null ? p : image.declared);
+                    image.manifest, image.config, image.layers, p != null ? p : image.declared, image.referrers);
         }
         return artifact;
     }
@@ -185,18 +224,22 @@ final class OciLayout {
         return "blobs/" + digest.algorithm() + "/" + digest.hex();
     }
 
-    private LayoutImage image(String label, Manifest manifest, Platform platform) {
+    private LayoutImage image(String label, Manifest manifest, Platform platform, List<Artifact> referrers) {
         var config = blob(manifest.config(), manifest);
         var layers = new ArrayList<Layer>();
         for (var d : manifest.layers()) {
             layers.add(blob(d, manifest));
         }
-        return new LayoutImage(label, manifest, config, layers, platform);
+        return new LayoutImage(label, manifest, config, layers, platform, referrers);
     }
 
     private Blob blob(Descriptor d, Manifest manifest) {
         var path = blobPath(d.digest());
         var size = tree.size(path);
+        if (size.isEmpty() && d.isNondistributable()) {
+            // skopeo leaves foreign layers out of a layout: they are fetched from their URLs, not pushed.
+            return new Blob(d, new MissingContent(tree.name() + ": " + path + " (foreign layer " + d.digest() + ", not in the layout)"));
+        }
         if (size.isEmpty()) {
             throw new InvalidImageException(tree.name() + ": blob " + d.digest() + " named by manifest "
                     + manifest.digest() + " is missing");
@@ -208,6 +251,14 @@ final class OciLayout {
         return new Blob(d, tree.content(path));
     }
 
+    /** A foreign layer's blob the layout does not hold: only --allow-nondistributable-artifacts tries to read it. */
+    private record MissingContent(String location) implements dev.hoist.image.Content {
+        @Override
+        public java.io.InputStream open() throws java.io.IOException {
+            throw new java.io.FileNotFoundException("not in the layout, so it cannot be pushed with --allow-nondistributable-artifacts");
+        }
+    }
+
     /** An image of the layout; its config is read once, when its platform or metadata is first asked for. */
     private static final class LayoutImage implements Image {
         private final String name;
@@ -215,14 +266,21 @@ final class OciLayout {
         private final Blob config;
         private final List<Layer> layers;
         private final Platform declared;
+        private final List<Artifact> referrers;
         private volatile ImageConfig metadata;
 
-        LayoutImage(String name, Manifest manifest, Blob config, List<Layer> layers, Platform declared) {
+        LayoutImage(String name, Manifest manifest, Blob config, List<Layer> layers, Platform declared, List<Artifact> referrers) {
             this.name = name;
             this.manifest = manifest;
             this.config = config;
             this.layers = layers;
             this.declared = declared;
+            this.referrers = List.copyOf(referrers);
+        }
+
+        @Override
+        public List<Artifact> referrers() {
+            return referrers;
         }
 
         @Override

@@ -30,8 +30,8 @@ abstract class IntegrationSpec extends Specification {
         System.clearProperty('hoist.config.dir')
     }
 
-    Registry registry(Registry.Variant variant = Registry.Variant.PLAIN) {
-        def r = new Registry(variant)
+    Registry registry(Registry.Variant variant = Registry.Variant.PLAIN, String extraConfig = '') {
+        def r = new Registry(variant, extraConfig)
         started << r
         r
     }

@@ -25,7 +25,8 @@ class Registry implements Closeable {
     private Process process
     private final File log
 
-    Registry(Variant variant = Variant.PLAIN) {
+    /** {@code extraConfig}: more of distribution's YAML, e.g. a {@code validation:} section. */
+    Registry(Variant variant = Variant.PLAIN, String extraConfig = '') {
         this.variant = variant
         dir = Files.createTempDirectory('hoist-registry').toFile()
         port = freePort()
@@ -81,6 +82,7 @@ storage:
 http:
   addr: 127.0.0.1:${port}${tls}
 ${auth}
+${extraConfig}
 """
         start()
     }
