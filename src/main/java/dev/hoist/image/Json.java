@@ -123,6 +123,9 @@ public final class Json {
             var a = node.putObject("annotations");
             d.annotations().forEach(a::put);
         }
+        if (!d.urls().isEmpty()) {
+            d.urls().forEach(node.putArray("urls")::add);
+        }
         return node;
     }
 

@@ -135,8 +135,18 @@ final class DockerArchive {
                     + diffIds.size() + " diff IDs");
         }
         var layers = new ArrayList<Layer>();
+        // Foreign layers (Windows base layers): docker save names the descriptor they were pulled by, urls and all.
+        var sources = entry.get("LayerSources");
         for (int i = 0; i < count; i++) {
             var path = layerPaths.get(i).asText();
+            var foreign = sources != null && sources.isObject() ? sources.get(diffIds.get(i).toString()) : null;
+            if (foreign != null) {
+                var d = Json.descriptor(foreign, tree.name() + ": manifest.json LayerSources " + diffIds.get(i));
+                layers.add(new Blob(d, dev.hoist.image.Content.missing(tree.name() + ": " + path + " (foreign layer " + d.digest() + ")",
+                        "docker save holds the layer uncompressed, not the blob " + d.digest()
+                                + " it was pulled as, so it cannot be pushed with --allow-nondistributable-artifacts")));
+                continue;
+            }
             var size = tree.size(path);
             if (size.isEmpty()) {
                 throw new InvalidImageException(tree.name() + ": layer " + path + " named by manifest.json is missing");

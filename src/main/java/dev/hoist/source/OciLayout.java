@@ -238,7 +238,8 @@ final class OciLayout {
         var size = tree.size(path);
         if (size.isEmpty() && d.isNondistributable()) {
             // skopeo leaves foreign layers out of a layout: they are fetched from their URLs, not pushed.
-            return new Blob(d, new MissingContent(tree.name() + ": " + path + " (foreign layer " + d.digest() + ", not in the layout)"));
+            return new Blob(d, dev.hoist.image.Content.missing(tree.name() + ": " + path + " (foreign layer " + d.digest() + ")",
+                    "not in the layout, so it cannot be pushed with --allow-nondistributable-artifacts"));
         }
         if (size.isEmpty()) {
             throw new InvalidImageException(tree.name() + ": blob " + d.digest() + " named by manifest "
@@ -249,14 +250,6 @@ final class OciLayout {
                     + " bytes, its descriptor says " + d.size());
         }
         return new Blob(d, tree.content(path));
-    }
-
-    /** A foreign layer's blob the layout does not hold: only --allow-nondistributable-artifacts tries to read it. */
-    private record MissingContent(String location) implements dev.hoist.image.Content {
-        @Override
-        public java.io.InputStream open() throws java.io.IOException {
-            throw new java.io.FileNotFoundException("not in the layout, so it cannot be pushed with --allow-nondistributable-artifacts");
-        }
     }
 
     /** An image of the layout; its config is read once, when its platform or metadata is first asked for. */

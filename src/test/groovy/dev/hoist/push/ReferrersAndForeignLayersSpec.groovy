@@ -216,6 +216,40 @@ class ReferrersAndForeignLayersSpec extends IntegrationSpec {
         get(reg, "/v2/sent/blobs/${foreign.digest}").status == 200
     }
 
+    def "a docker-save archive of a Windows image: the foreign layer it names in LayerSources keeps its descriptor and is not uploaded"() {
+        given: 'an archive as docker save writes one: the base layer uncompressed, LayerSources naming the blob it was pulled as'
+        def reg = registry(Registry.Variant.PLAIN, ALLOW_URLS)
+        def base = images().layer('windows-base', 30_000)
+        def app = images().layer('app', 20_000)
+        def pulledAs = Images.gzip(base)
+        def foreign = [mediaType: FOREIGN, size: pulledAs.length, digest: Images.sha256(pulledAs),
+                       urls: ['https://mcr.microsoft.com/v2/windows/nanoserver/blobs/' + Images.sha256(pulledAs)]]
+        def root = new File(tmp, 'save')
+        def cfg = Images.config([base, app], 'windows', 'amd64')
+        new File(root, "${Images.hex(Images.sha256(cfg))}.json").with { parentFile.mkdirs(); bytes = cfg }
+        def paths = [base, app].collect { l ->
+            def d = new File(root, Images.hex(Images.sha256(l)))
+            d.mkdirs()
+            new File(d, 'layer.tar').bytes = l
+            "${d.name}/layer.tar".toString()
+        }
+        new File(root, 'manifest.json').text = groovy.json.JsonOutput.toJson([[Config: "${Images.hex(Images.sha256(cfg))}.json".toString(),
+                RepoTags: ['demo/win:1.0'], Layers: paths, LayerSources: [(Images.sha256(base)): foreign]]])
+        def archive = new File(tmp, 'win.tar')
+        Proc.ok(['tar', '-C', root.path, '-cf', archive.path, '.'])
+
+        when:
+        def run = hoist(['push', archive.path, "${reg.host}/win:1.0".toString()])
+
+        then: 'the manifest names the foreign layer as docker push would: its media type, digest, size and urls'
+        run.exit == 0
+        def manifest = reg.manifest('win', '1.0')
+        manifest.layers[0] == foreign
+        manifest.layers[1].mediaType == 'application/vnd.docker.image.rootfs.diff.tar.gzip'
+        get(reg, "/v2/win/blobs/${foreign.digest}").status == 404
+        get(reg, "/v2/win/blobs/${manifest.layers[1].digest}").status == 200
+    }
+
     def "pushes a layout skopeo wrote with zstd layers digest-exact, and skopeo reads it back"() {
         given:
         def reg = registry()
