@@ -427,7 +427,8 @@ public final class PushEngine {
 
         private CompletableFuture<Descriptor> blob(Destination dest, ImageRef target, Layer layer, Tally tally) {
             // Keyed by what will be pushed: an uncompressed OCI layer and a docker-save layer of the same diff ID are two blobs.
-            var key = dest.storeKey() + "/" + dest.repository() + "@" + layer.pushKey();
+            var key = dest.storeKey() + "/" + dest.repository() + "@"
+                    + (layer instanceof CompressedLayer c ? c.withCompression(plan.compression()) : layer).pushKey();
             bus.publish(new PushEvent.BlobQueued(target, sourceDigest(layer), layer.sourceSize()));
             if (!plan.allowNondistributable() && layer instanceof Blob foreign && foreign.descriptor().isNondistributable()) {
                 // Like skopeo and crane: a foreign layer is fetched from its URLs, the registry is not sent it.

@@ -42,7 +42,7 @@ public record CompressedLayer(Digest diffId, long size, Content content, String 
 
     @Override
     public String pushKey() {
-        return diffId + " " + GzipInputStream.SCHEME;
+        return diffId + " " + compression.scheme();
     }
 
     @Override
