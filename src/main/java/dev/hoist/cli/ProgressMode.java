@@ -16,7 +16,24 @@ enum ProgressMode {
             return this;
         }
         var term = io.env().getOrDefault("TERM", "");
-        return io.terminal() && !term.equals("dumb") && !ci(io.env()) ? LIVE : PLAIN;
+        return io.terminal() && stderrIsTerminal(io) && !term.equals("dumb") && !ci(io.env()) ? LIVE : PLAIN;
+    }
+
+    /**
+     * Progress goes to stderr, but Java only says whether stdin and stdout are a terminal: for the
+     * process's own stderr, ask Linux where descriptor 2 leads. A session's streams (the shell, SSH)
+     * are their own terminal's.
+     */
+    private static boolean stderrIsTerminal(Main.Io io) {
+        if (io.err() != System.err) {
+            return true;
+        }
+        try {
+            var target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return true;
+        }
     }
 
     private static boolean ci(Map<String, String> env) {

@@ -13,7 +13,9 @@ import java.util.concurrent.Callable;
 
 /** {@code hoist ps}: this user's running pushes, each with the ID that {@code hoist attach} takes. */
 @Command(name = "ps", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Lists this user's running pushes: ID (for hoist attach), command line, start time and progress.",
+        header = "Lists this user's running pushes.",
+        description = {"One row per push: its ID (for hoist attach), command line, start time and progress.",
+                "",
                 "Pushes are found by their sockets in $XDG_RUNTIME_DIR/hoist/ (or /tmp/hoist-UID/)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:listed (perhaps none)"})
