@@ -175,6 +175,7 @@ ROWS = [  # (key, label); a key None starts a section
     (None, "start-up"),
     ("version_launcher", "`scripts/hoist --version` (launcher's JVM options)"),
     ("version_plain", "`java -jar hoist.jar --version`"),
+    ("shell_prompt", "`scripts/hoist shell` on a pty: start to the first prompt"),
     (None, "large: one {large} layer (a sparse file: zeros), docker-archive, `-Xmx256m`, one run"),
     ("large_hoist", "hoist"),
 ]
@@ -206,6 +207,7 @@ RATIOS = [
     ("re-push, OCI layout: skopeo / hoist", lambda v: v["oci_skopeo_repush"] / v["oci_hoist_repush"], None, None),
     ("re-push, docker-archive: skopeo / hoist", lambda v: v["arc_skopeo_repush"] / v["arc_hoist_repush"], None, None),
     ("`scripts/hoist --version` (s)", lambda v: v["version_launcher"], "<", 0.5),
+    ("`scripts/hoist shell`: start to prompt (s)", lambda v: v["shell_prompt"], "<", 1.0),
 ]
 
 

@@ -41,6 +41,10 @@ final class ShellCommand implements Callable<Integer> {
 
     private int interactive(Jobs jobs, java.nio.file.Path history) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).name("hoist").build()) {
+            if (terminal.getWidth() <= 0) {
+                // A pty nobody sized (a script's): JLine cannot lay out a line in zero columns.
+                terminal.setSize(new org.jline.terminal.Size(80, 24));
+            }
             boolean dumb = Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType());
             // Commands write through the terminal's own stream, so its output processing (CR before LF
             // outside raw mode) applies to them as to the line editor.

@@ -79,7 +79,12 @@ final class GroovySession {
         return run(code, name).value();
     }
 
-    private Result run(String code, String name) {
+    /** Compiles a line and forgets it, running nothing: loads and warms up the compiler. */
+    synchronized void compile(String code) {
+        loader.forget(loader.parseClass(new GroovyCodeSource(code, "hoist_warm_up.groovy", "/groovy/shell"), false));
+    }
+
+    private synchronized Result run(String code, String name) {
         lastWasAssignment = false;
         Class<?> type = loader.parseClass(new GroovyCodeSource(code, name, "/groovy/shell"), false);
         boolean assignment = lastWasAssignment;

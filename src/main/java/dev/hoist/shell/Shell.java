@@ -2,6 +2,8 @@ package dev.hoist.shell;
 
 import dev.hoist.HoistException;
 import dev.hoist.cli.Main;
+import dev.hoist.dashboard.Dashboard;
+import dev.hoist.dashboard.StreamTerminal;
 import dev.hoist.engine.Job;
 import dev.hoist.engine.Jobs;
 import groovy.lang.Binding;
@@ -13,6 +15,8 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.Parser;
+import org.jline.reader.Reference;
+import org.jline.keymap.KeyMap;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import picocli.CommandLine;
@@ -47,7 +51,10 @@ public final class Shell {
     private final Jobs jobs;
     private final String owner;
     private final Path history;
-    private final GroovySession groovy;
+    private final Object groovyLock = new Object();
+    private GroovySession groovy;
+    /** A command tree that lives as long as the shell, for completion and command names; lines execute on fresh ones. */
+    private final CommandLine completionTree;
     private final Set<String> commands;
     private final Set<String> groovyWords;
     /** The jobs this session started: {@code exit} asks about these, not about other sessions' jobs. */
@@ -78,15 +85,42 @@ public final class Shell {
         this.jobs = jobs;
         this.owner = owner;
         this.history = history;
-        this.groovy = new GroovySession(new Binding(), null);
-        this.groovy.define("load", new Closure<Object>(this) {
-            @SuppressWarnings("unused")
-            public Object doCall(Object file) {
-                return groovy.load(Path.of(String.valueOf(file)));
-            }
-        });
-        this.commands = commandNames();
+        this.completionTree = tree(null);
+        this.commands = new TreeSet<>(completionTree.getSubcommands().keySet());
         this.groovyWords = new TreeSet<>(List.of("load"));
+    }
+
+    /**
+     * The Groovy session, made on first use: Groovy's runtime is a few hundred classes, so the
+     * prompt does not wait for it (a thread warms it up once the prompt is there).
+     */
+    GroovySession groovy() {
+        synchronized (groovyLock) {
+            if (groovy == null) {
+                var session = new GroovySession(new Binding(), null);
+                session.define("load", new Closure<Object>(this) {
+                    @SuppressWarnings("unused")
+                    public Object doCall(Object file) {
+                        return session.load(Path.of(String.valueOf(file)));
+                    }
+                });
+                groovy = session;
+            }
+            return groovy;
+        }
+    }
+
+    private void warmUp() {
+        var t = new Thread(() -> {
+            try {
+                groovy().compile("null");
+            } catch (RuntimeException | LinkageError e) {
+                // Only a head start: the first Groovy line reports whatever this met.
+            }
+        }, "hoist-shell-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     /**
@@ -137,6 +171,7 @@ public final class Shell {
                 .terminal(terminal)
                 .appName("hoist")
                 .parser(parser())
+                .completer(new ShellCompleter(this, completionTree))
                 .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .option(LineReader.Option.HISTORY_IGNORE_SPACE, true)
@@ -151,10 +186,20 @@ public final class Shell {
         }
         var reader = builder.build();
         this.reader = reader;
+        // Alt-H: help for the word under the cursor, above the line being typed.
+        reader.getWidgets().put("hoist-help", () -> {
+            var help = help(reader.getBuffer().toString(), reader.getBuffer().cursor());
+            if (help != null) {
+                reader.printAbove(help);
+            }
+            return true;
+        });
+        reader.getKeyMaps().get(LineReader.EMACS).bind(new Reference("hoist-help"), KeyMap.alt('h'));
         // Once, outside readLine: JLine puts its own handler in place while a line is read and
         // restores this one after, so Ctrl-C at the prompt clears the line and Ctrl-C during a
         // command stops that command.
         terminal.handle(Terminal.Signal.INT, signal -> interrupt.run());
+        warmUp();
         while (!leave) {
             String line;
             try {
@@ -209,7 +254,7 @@ public final class Shell {
                 .filter(w -> !w.isEmpty()).toArray(String[]::new);
         var host = new Main.Host(jobs, owner, Secrets.mask(text), background, job -> submitted(job, background));
         int code = tree(host).execute(words);
-        if (background && !submittedAny) {
+        if (background && !submittedAny && !words[0].equals("push") && !words[0].equals("build")) {
             io.err().println("hoist: only a push runs in the background; '" + words[0] + "' ran in the foreground");
         }
         submittedAny = false;
@@ -259,7 +304,7 @@ public final class Shell {
         var thread = Thread.currentThread();
         interrupt = thread::interrupt;
         try {
-            var result = groovy.evaluate(text);
+            var result = groovy().evaluate(text);
             if (!result.assignment() && result.value() != null) {
                 io.out().println(InvokerHelper.toString(result.value()));
             }
@@ -350,6 +395,8 @@ public final class Shell {
         cli.addSubcommand(new ShellCommands.Load(this));
         cli.addSubcommand(new ShellCommands.JobList(this));
         cli.addSubcommand(new ShellCommands.Wait(this));
+        cli.addSubcommand(new ShellCommands.Limit(this));
+        cli.addSubcommand(new ShellCommands.DashboardCommand(this));
         control(cli, "cancel", "Cancels jobs: transfers stop, no tag is written for an unfinished image.", Job::cancel);
         control(cli, "pause", "Pauses jobs: no new transfer starts, those under way hold.", Job::pause);
         control(cli, "resume", "Resumes paused jobs.", Job::resume);
@@ -363,16 +410,42 @@ public final class Shell {
         cli.addSubcommand(name, command);
     }
 
-    private Set<String> commandNames() {
-        var names = new TreeSet<String>();
-        for (var name : tree(null).getSubcommands().keySet()) {
-            names.add(name);
+    /**
+     * The help Alt-H shows: an option's description when the cursor is on an option, else the
+     * command's usage; null on a Groovy line or an unknown word.
+     */
+    String help(String line, int cursor) {
+        if (!isCommand(line)) {
+            return null;
         }
+        var parsed = parser().parse(line, Math.min(cursor, line.length()), Parser.ParseContext.COMPLETE);
+        var words = parsed.words();
+        var command = words.isEmpty() ? null : completionTree.getSubcommands().get(words.get(0));
+        if (command == null) {
+            return null;
+        }
+        var word = parsed.word();
+        if (word.startsWith("-")) {
+            var option = command.getCommandSpec().findOption(word.replaceFirst("=.*", ""));
+            if (option != null) {
+                return String.join(", ", option.names()) + (option.paramLabel().isEmpty() || option.arity().max() == 0 ? "" : " " + option.paramLabel())
+                        + ": " + String.join(" ", option.description());
+            }
+        }
+        var usage = new java.io.StringWriter();
+        command.usage(new java.io.PrintWriter(usage), CommandLine.Help.Ansi.OFF);
+        return usage.toString().stripTrailing();
+    }
+
+    /** Names a Groovy line may use: the session's variables and the DSL's words. */
+    Set<String> groovyNames() {
+        var names = new TreeSet<>(groovyWords);
+        names.addAll(groovy().variables());
         return names;
     }
 
     GroovySession groovySession() {
-        return groovy;
+        return groovy();
     }
 
     /** The jobs this session may see: all of them, or the owner's. */
@@ -404,6 +477,33 @@ public final class Shell {
             return HoistException.Kind.CANCELLED.exitCode;
         } finally {
             interrupt = () -> { };
+        }
+    }
+
+    /**
+     * The Lanterna dashboard of a job on this shell's terminal, in raw mode, resized with it; back
+     * to the prompt on {@code q}, the job untouched.
+     */
+    void dashboard(Job job) throws IOException {
+        if (terminal == null) {
+            throw new HoistException("the dashboard needs a terminal (this session reads a script)", HoistException.Kind.USAGE);
+        }
+        var env = new java.util.HashMap<>(io.env());
+        env.put("TERM", terminal.getType());
+        var unusable = Dashboard.unusable(env);
+        if (unusable != null) {
+            throw new HoistException(unusable, HoistException.Kind.USAGE);
+        }
+        var saved = terminal.enterRawMode();
+        var screen = new StreamTerminal(terminal.input(), terminal.output(), terminal.encoding(),
+                terminal.getWidth(), terminal.getHeight());
+        var previous = terminal.handle(Terminal.Signal.WINCH, s -> screen.resize(terminal.getWidth(), terminal.getHeight()));
+        try {
+            Dashboard.show(job, screen, Dashboard.monochrome(env));
+        } finally {
+            terminal.handle(Terminal.Signal.WINCH, previous);
+            terminal.setAttributes(saved);
+            terminal.flush();
         }
     }
 

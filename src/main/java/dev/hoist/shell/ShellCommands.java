@@ -1,5 +1,7 @@
 package dev.hoist.shell;
 
+import dev.hoist.Bytes;
+import dev.hoist.HoistException;
 import dev.hoist.engine.Job;
 import dev.hoist.engine.JobSnapshot;
 import org.codehaus.groovy.runtime.InvokerHelper;
@@ -85,15 +87,15 @@ final class ShellCommands {
             var t = s.totals();
             var state = s.state().name().toLowerCase(Locale.ROOT);
             var parts = new ArrayList<>(List.of("[" + s.id() + "] " + s.name(), state,
-                    t.done() + "/" + t.images() + " images", human(t.bytesSent()) + "/" + human(t.bytesToSend())));
+                    t.done() + "/" + t.images() + " images", Bytes.human(t.bytesSent()) + "/" + Bytes.human(t.bytesToSend())));
             if (!s.state().finished()) {
-                parts.add(human((long) t.rateNow()) + "/s");
+                parts.add(Bytes.human((long) t.rateNow()) + "/s");
                 parts.add("ETA " + (t.eta() == null ? "-" : clock(t.eta())));
             } else {
                 parts.add(t.pushed() + " pushed, " + t.failed() + " failed" + (t.upToDate() > 0 ? ", " + t.upToDate() + " up to date" : ""));
             }
             if (s.rateLimit() > 0) {
-                parts.add("limit " + human(s.rateLimit()) + "/s");
+                parts.add("limit " + Bytes.human(s.rateLimit()) + "/s");
             }
             return String.join("  ", parts);
         }
@@ -123,11 +125,71 @@ final class ShellCommands {
                 if (c != 0) {
                     code = c;
                 }
-                if (c == dev.hoist.HoistException.Kind.CANCELLED.exitCode && !job.state().finished()) {
+                if (c == HoistException.Kind.CANCELLED.exitCode && !job.state().finished()) {
                     break;
                 }
             }
             return code;
+        }
+    }
+
+    @Command(name = "limit", mixinStandardHelpOptions = true,
+            description = "Sets a job's bandwidth limit over all its transfers, at once: limit 1 20MB/s; limit 1 0 lifts it.")
+    static final class Limit implements Callable<Integer> {
+        private final Shell shell;
+
+        @Parameters(index = "0", paramLabel = "N", description = "The job.")
+        int id;
+
+        @Parameters(index = "1", paramLabel = "RATE", description = "Bytes per second: 20MB/s, 512k, 1MiB/s; 0 or none for no limit.")
+        String rate;
+
+        Limit(Shell shell) {
+            this.shell = shell;
+        }
+
+        @Override
+        public Integer call() {
+            var job = shell.job(id);
+            var value = rate.strip().toLowerCase(java.util.Locale.ROOT).replaceFirst("(/s|ps)$", "");
+            long bytes;
+            try {
+                bytes = value.equals("none") ? 0 : Bytes.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new HoistException("limit: " + e.getMessage(), HoistException.Kind.USAGE);
+            }
+            job.rateLimit(bytes);
+            return 0;
+        }
+    }
+
+    @Command(name = "dashboard", mixinStandardHelpOptions = true,
+            description = {"Shows a job's dashboard full-screen (running or finished); q returns to the prompt",
+                    "and the job runs on. Its keys: p pause, + - workers, b limit, r retry, c cancel, ? help."})
+    static final class DashboardCommand implements Callable<Integer> {
+        private final Shell shell;
+
+        @Parameters(paramLabel = "N", arity = "0..1", description = "The job (default: the last one).")
+        Integer id;
+
+        DashboardCommand(Shell shell) {
+            this.shell = shell;
+        }
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            Job job;
+            if (id != null) {
+                job = shell.job(id);
+            } else {
+                var all = shell.jobs();
+                if (all.isEmpty()) {
+                    throw new HoistException("no job yet: push ... & starts one", HoistException.Kind.USAGE);
+                }
+                job = all.get(all.size() - 1);
+            }
+            shell.dashboard(job);
+            return 0;
         }
     }
 
@@ -152,20 +214,6 @@ final class ShellCommands {
             }
             return 0;
         }
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1000) {
-            return bytes + " B";
-        }
-        String[] units = {"kB", "MB", "GB", "TB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1000 && u < units.length - 1) {
-            v /= 1000;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     static String clock(Duration d) {

@@ -160,6 +160,62 @@ class ShellSpec extends Specification {
         java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve('state/history'))) == 'rw-------'
     }
 
+    def "Tab completes command names, their options, option values and source paths"() {
+        given:
+        Files.createDirectories(tmp.resolve('layouts/app-layout'))
+        start()
+
+        when: 'a command name'
+        int from = shell.mark()
+        shell.type('pu\t')
+        shell.waitFor('push ', from)
+
+        and: 'one of its options'
+        shell.type('--concur\t')
+        shell.waitFor('--concurrency', from)
+
+        and: 'a platform'
+        shell.type('4 --platform linux/arm6\t')
+        shell.waitFor('linux/arm64', from)
+
+        and: 'a source path with its prefix'
+        shell.type(" oci:${tmp}/lay\t")
+        shell.waitFor("oci:${tmp}/layouts/", from)
+        shell.type('\u0015')
+
+        then:
+        noExceptionThrown()
+    }
+
+    def "Alt-H shows the help of the option under the cursor above the line"() {
+        given:
+        start()
+
+        when:
+        int from = shell.mark()
+        shell.type('push --concurrency')
+        shell.waitFor('--concurrency', from)
+        shell.type('\u001Bh')
+        shell.waitFor('Blob transfers at once', from)
+
+        then:
+        noExceptionThrown()
+    }
+
+    def "Tab on a Groovy line offers the session's variables"() {
+        given:
+        start()
+        shell.prompt(shell.line('def registryHost = "localhost:5000"'))
+
+        when:
+        int from = shell.mark()
+        shell.type('println regis\t')
+        shell.waitFor('println registryHost', from)
+
+        then:
+        noExceptionThrown()
+    }
+
     def "hoist shell reads a session from stdin: no prompts, one result per line, the last failure's exit code"() {
         when:
         def run = Hoist.run(['shell'], [HOME: tmp.toString()], '''\

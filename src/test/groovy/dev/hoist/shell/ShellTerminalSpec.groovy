@@ -1,0 +1,127 @@
+package dev.hoist.shell
+
+import dev.hoist.support.FaultProxy
+import dev.hoist.support.IntegrationSpec
+import dev.hoist.support.Prereqs
+import dev.hoist.support.Tmux
+
+/** The shell in a real terminal: {@code hoist shell} as a user starts it, in tmux (a private server), keys and screen. */
+class ShellTerminalSpec extends IntegrationSpec {
+
+    Tmux tmux
+
+    def setupSpec() {
+        Prereqs.require(['tmux'])
+    }
+
+    def cleanup() {
+        tmux?.close()
+    }
+
+    List<String> hoistShell() {
+        def java = new File(System.getProperty('java.home'), 'bin/java').path
+        ['env', "HOME=${tmp}".toString(), "PATH=${System.getenv('PATH')}".toString(),
+         "DOCKER_CONFIG=${tmp}/docker-config".toString(), "HOIST_CACHE_DIR=${tmp}/cache".toString(),
+         "HOIST_CONFIG_DIR=${tmp}/config".toString(),
+         java, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-cp', System.getProperty('java.class.path'), 'dev.hoist.cli.Main', 'shell']
+    }
+
+    /** Types a line and presses Enter. */
+    void line(String text) {
+        tmux.keys('-l', text)
+        tmux.keys('Enter')
+    }
+
+    def "in a terminal: Tab, a layout pushed, Groovy over lines, a background job with its dashboard, Ctrl-C on a push, exit asks"() {
+        given:
+        def reg = registry()
+        def stalling = new FaultProxy(reg)
+        stalling.rule = { FaultProxy.Seen seen -> seen.method == 'POST' ? 'retry-after:60' : null }
+        def archive = new File(tmp, 'app.tar')
+        images().dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['app', 300_000]]]])
+        def layout = new File(tmp, 'layout')
+        def digest = images().ociLayoutBySkopeo(archive, 'demo/app:1.0', layout, '1.0')
+        tmux = new Tmux()
+        tmux.start(hoistShell(), 120, 40)
+        tmux.waitFor(/hoist> /, 60)
+
+        when: 'Tab completes a command name'
+        tmux.keys('-l', 'pu')
+        tmux.keys('Tab')
+        tmux.waitFor(/hoist> push /)
+        line("oci:${layout.path}:1.0 ${reg.host}/app:1.0")
+
+        then: 'the layout is pushed byte for byte'
+        tmux.waitFor(/1 pushed/, 60)
+        reg.manifestDigest('app', '1.0') == digest
+
+        when: 'Groovy over several lines, the continuation prompt while the brace is open'
+        line('def tagged = {')
+        tmux.waitFor(/\.\.\.> /)
+        line('  "app:" + it')
+        line('}')
+        line("tagged('2.0')")
+
+        then:
+        tmux.waitFor(/(?m)^app:2\.0$/)
+
+        when: 'a push in the background, listed by jobs'
+        line("push ${archive.path} ${stalling.host}/slow:1.0 &")
+        tmux.waitFor(/\[2\] started/)
+        line('jobs')
+
+        then:
+        tmux.waitFor(/\[2\] push \S+ \S+\/slow:1\.0\s+running/)
+
+        when: 'Ctrl-C during a foreground push'
+        line("push ${archive.path} ${stalling.host}/fg:1.0")
+        def deadline = System.currentTimeMillis() + 30_000
+        while (stalling.seen.count { it.fault == 'retry-after:60' } < 2 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50)
+        }
+        tmux.keys('C-c')
+
+        then: 'it is cancelled with its summary; the shell stays'
+        tmux.waitFor(/cancelled: 0 pushed[^\n]*\n(?:\[\d\][^\n]*\n)?hoist> /, 20)
+
+        when: 'a login with the password on the line'
+        line("login ${reg.host} -u me -p hunter2-secret")
+
+        then:
+        tmux.waitFor(/Login Succeeded/, 30)
+
+        when: 'the background job\'s dashboard, then q'
+        line('dashboard 2')
+        tmux.waitFor(/job 2/)
+        tmux.keys('q')
+        line('6 * 7')
+
+        then: 'the prompt is back and the job runs on'
+        tmux.waitFor(/(?m)^42$/)
+        !tmux.screen().contains('[2] cancelled')
+
+        when: 'exit while job 2 runs'
+        line('exit')
+
+        then:
+        tmux.waitFor(/job \[2\] is running: exit again \(or exit --force\) cancels it/)
+        tmux.exitStatus() == null
+
+        when:
+        line('exit')
+        deadline = System.currentTimeMillis() + 20_000
+        while (tmux.exitStatus() == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100)
+        }
+        def history = new File(tmp, '.local/state/hoist/history').text
+
+        then: 'the last failure was the cancelled push; the history has no secret'
+        tmux.exitStatus() == 130
+        !reg.hasTag('slow', '1.0')
+        history.contains("login ${reg.host} -u me -p ****")
+        !history.contains('hunter2')
+
+        cleanup:
+        stalling?.close()
+    }
+}
