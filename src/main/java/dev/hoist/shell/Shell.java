@@ -267,8 +267,9 @@ public final class Shell {
     private void submitted(Job job, boolean background) {
         submittedAny = true;
         mine.add(job.id());
-        job.onEnd(j -> notice(ended(j)));
         if (background) {
+            // A foreground push prints its own summary; a background one is announced when it ends.
+            job.onEnd(j -> notice(ended(j)));
             notice("[" + job.id() + "] started");
         } else {
             interrupt = job::cancel;
