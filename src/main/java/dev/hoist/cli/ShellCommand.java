@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code hoist shell}: the interactive session on this process's terminal, or a script read from stdin. */
 @Command(name = "shell", mixinStandardHelpOptions = true,
+        header = "Starts an interactive session: hoist's commands, Groovy with the DSL, background jobs.",
         description = {"An interactive session: every hoist command, Groovy with the DSL bound, background jobs,",
                 "completion (Tab) and history (~/.local/state/hoist/history, secrets masked).",
                 "With standard input not a terminal (hoist shell < session.txt) the lines are run in order,",

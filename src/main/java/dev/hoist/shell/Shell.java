@@ -253,6 +253,9 @@ public final class Shell {
         var words = parser().parse(text, text.length(), Parser.ParseContext.SPLIT_LINE).words().stream()
                 .filter(w -> !w.isEmpty()).toArray(String[]::new);
         var host = new Main.Host(jobs, owner, Secrets.mask(text), background, job -> submitted(job, background));
+        // Ctrl-C before the push is submitted (while sources are read) cancels it as soon as it is.
+        cancelAsked = false;
+        interrupt = () -> cancelAsked = true;
         int code = tree(host).execute(words);
         if (background && !submittedAny && !words[0].equals("push") && !words[0].equals("build")) {
             io.err().println("hoist: only a push runs in the background; '" + words[0] + "' ran in the foreground");
@@ -262,6 +265,7 @@ public final class Shell {
     }
 
     private boolean submittedAny;
+    private volatile boolean cancelAsked;
 
     /** A push of this session was submitted: Ctrl-C now cancels it, or it runs on in the background. */
     private void submitted(Job job, boolean background) {
@@ -273,6 +277,9 @@ public final class Shell {
             notice("[" + job.id() + "] started");
         } else {
             interrupt = job::cancel;
+            if (cancelAsked) {
+                job.cancel();
+            }
         }
     }
 
