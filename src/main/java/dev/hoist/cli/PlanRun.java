@@ -4,6 +4,7 @@ import dev.hoist.Dirs;
 import dev.hoist.HoistException;
 import dev.hoist.credentials.CredentialStore;
 import dev.hoist.attach.JobSockets;
+import dev.hoist.dashboard.Dashboard;
 import dev.hoist.engine.BlobInfoCache;
 import dev.hoist.engine.Job;
 import dev.hoist.engine.Jobs;
@@ -45,7 +46,15 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
                 throw new HoistException("the dashboard needs a terminal, and this is not one (try --progress plain or json)",
                         HoistException.Kind.USAGE);
             }
-            throw new HoistException("this build of hoist has no dashboard yet (try --progress live)", HoistException.Kind.USAGE);
+            var unusable = Dashboard.unusable(io.env());
+            if (unusable != null) {
+                throw new HoistException(unusable + " (try --progress plain)", HoistException.Kind.USAGE);
+            }
+            if (host != null) {
+                // The shell's terminal is not the process's: the shell opens a job's dashboard on its own terminal.
+                throw new HoistException("--dashboard is for the command line; in the shell, open the job's dashboard there",
+                        HoistException.Kind.USAGE);
+            }
         }
         // Every registry's credentials are found before anything is sent, so a refused
         // credentials file stops the push with one line, not one per image.
@@ -85,7 +94,7 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
             }
         }
         try {
-            return foreground(job, registries, live);
+            return foreground(job, registries, live, shown == ProgressMode.DASHBOARD);
         } finally {
             close(socket);
         }
@@ -99,7 +108,7 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
         }
     }
 
-    private int foreground(Job job, Registries registries, LiveProgress live) throws IOException {
+    private int foreground(Job job, Registries registries, LiveProgress live, boolean dashboard) throws IOException {
         var host = io.host();
         var finished = new CountDownLatch(1);
         // Ctrl-C on the command line cancels the job; a shell routes it to its foreground job itself.
@@ -116,6 +125,15 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
         }
         PushResult result;
         try {
+            if (dashboard) {
+                // On the alternate screen until q (the push goes on with the live lines) or a key after its end.
+                Dashboard.onConsole(job, io.in(), io.out(), io.env());
+                if (!job.state().finished()) {
+                    live = new LiveProgress(io.err());
+                    job.addListener(live);
+                    live.watch(job);
+                }
+            }
             result = job.await();
             if (live != null) {
                 live.close();

@@ -120,6 +120,17 @@ final class Controls {
         if (key.getKeyType() == KeyType.EOF) {
             return true;
         }
+        try {
+            return dispatch(key, now);
+        } catch (RuntimeException e) {
+            // A job reached over a socket refuses (read-only) or is gone: say so and stay.
+            prompt = Prompt.NONE;
+            say(e.getMessage() == null ? e.toString() : e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean dispatch(KeyStroke key, JobSnapshot now) {
         boolean ctrlC = key.getKeyType() == KeyType.Character && key.isCtrlDown() && key.getCharacter() == 'c';
         if (ctrlC) {
             if (readOnly || ended(now)) {

@@ -4,6 +4,7 @@ import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.screen.Screen;
 import com.googlecode.lanterna.screen.TerminalScreen;
 import com.googlecode.lanterna.terminal.Terminal;
+import dev.hoist.engine.JobSnapshot;
 import dev.hoist.engine.JobView;
 
 import java.io.IOException;
@@ -31,6 +32,7 @@ public final class Dashboard {
     private final Object tick = new Object();
     private volatile boolean running = true;
     private volatile boolean woken;
+    private volatile JobSnapshot drawn;
 
     private Dashboard(JobView view, TerminalScreen screen, boolean monochrome, boolean readOnly) {
         this.view = view;
@@ -94,6 +96,7 @@ public final class Dashboard {
     }
 
     private void run() throws IOException {
+        drawn = view.snapshot();
         screen.startScreen();
         var render = new Thread(this::renderLoop, "hoist-dashboard");
         render.setDaemon(true);
@@ -104,7 +107,7 @@ public final class Dashboard {
                 if (key == null || key.getKeyType() == KeyType.EOF) {
                     return;
                 }
-                if (controls.key(key, view.snapshot())) {
+                if (controls.key(key, current())) {
                     return;
                 }
                 wake();
@@ -118,6 +121,15 @@ public final class Dashboard {
                 Thread.currentThread().interrupt();
             }
             screen.stopScreen(false);
+        }
+    }
+
+    /** A fresh snapshot for a key (the concurrency + adds to, whether p pauses or resumes), or the last one drawn. */
+    private JobSnapshot current() {
+        try {
+            return view.snapshot();
+        } catch (RuntimeException e) {
+            return drawn;
         }
     }
 
@@ -136,6 +148,7 @@ public final class Dashboard {
                     complete = true;
                 }
                 var snapshot = view.snapshot();
+                drawn = snapshot;
                 var size = screen.getTerminalSize();
                 var failures = controls.failures(snapshot);
                 new Painter(screen.newTextGraphics(), size.getColumns(), size.getRows(), monochrome, Instant.now())

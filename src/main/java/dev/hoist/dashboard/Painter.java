@@ -72,12 +72,18 @@ final class Painter {
 
     private int header(JobSnapshot s) {
         var t = s.totals();
-        int col = put(0, 0, " " + s.name(), SGR.BOLD);
-        col = put(col, 0, "  job " + s.id() + "  ");
-        col = state(col, 0, s.state());
         var elapsed = Duration.between(s.started() == null ? now : s.started(), s.ended() == null ? now : s.ended());
-        put(col, 0, "  " + Units.clock(elapsed) + "  workers " + s.concurrency() + "  "
-                + (s.rateLimit() > 0 ? "limit " + Units.rate(s.rateLimit()) : "no limit"));
+        var state = stateWord(s.state());
+        var rest = "  " + Units.clock(elapsed) + "  workers " + s.concurrency() + "  "
+                + (s.rateLimit() > 0 ? "limit " + Units.rate(s.rateLimit()) : "no limit");
+        var job = "  job " + s.id() + "  ";
+        // The name (often the whole command line) gives way first: the state and the figures stay visible.
+        int nameWidth = Math.max(8, width - 1 - job.length() - state.length() - rest.length());
+        var name = s.name().length() > nameWidth ? fit(s.name(), nameWidth).stripTrailing() : s.name();
+        int col = put(0, 0, " " + name, SGR.BOLD);
+        col = put(col, 0, job);
+        col = state(col, 0, s.state());
+        put(col, 0, rest);
 
         col = put(0, 1, String.format(Locale.ROOT, " images %d/%d  ", t.done(), t.images()));
         col = put(col, 1, "✓ " + t.pushed() + " pushed", null, TextColor.ANSI.GREEN);
@@ -101,6 +107,10 @@ final class Painter {
             case PAUSED, CANCELLED, QUEUED -> TextColor.ANSI.YELLOW;
             case FAILED -> TextColor.ANSI.RED;
         };
+        return put(col, row, stateWord(state), SGR.BOLD, color);
+    }
+
+    private static String stateWord(JobState state) {
         var symbol = switch (state) {
             case RUNNING -> "▶ ";
             case PAUSED -> "‖ ";
@@ -109,7 +119,7 @@ final class Painter {
             case CANCELLED -> "■ ";
             case QUEUED -> "… ";
         };
-        return put(col, row, symbol + state.name(), SGR.BOLD, color);
+        return symbol + state.name();
     }
 
     // ---- main table ---------------------------------------------------------------------------

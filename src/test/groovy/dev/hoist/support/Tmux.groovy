@@ -48,6 +48,47 @@ class Tmux implements Closeable {
         }
     }
 
+    /** Starts the session with a shell line (several commands, {@code ;}, redirections) in its first window. */
+    void startLine(String line, int columns, int rows) {
+        Proc.ok(['tmux', '-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', "${columns}".toString(), '-y', "${rows}".toString(), line])
+        Proc.ok(['tmux', '-L', socket, 'set-option', '-g', 'remain-on-exit', 'on'])
+    }
+
+    /** Opens another window (not made current) running a shell line; returns its target for the methods below. */
+    String window(String name, String line) {
+        Proc.ok(['tmux', '-L', socket, 'new-window', '-d', '-n', name, line])
+        ":${name}".toString()
+    }
+
+    /** What a window shows; the current one for a null target. */
+    String screen(String target) {
+        Proc.run(['tmux', '-L', socket, 'capture-pane', '-p', '-J'] + (target ? ['-t', target] : [])).out
+    }
+
+    /** Types text as it is (no key names), as a user would. */
+    void type(String text, String target = null) {
+        Proc.ok(['tmux', '-L', socket, 'send-keys'] + (target ? ['-t', target] : []) + ['-l', text])
+    }
+
+    /** Polls a window until the closure accepts what it shows, or fails with what it showed. */
+    String await(String what, int seconds, String target, Closure<Boolean> check) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L
+        while (true) {
+            def s = screen(target)
+            if (check(s)) {
+                return s
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("${target ?: 'the terminal'} did not show ${what} within ${seconds} s:\n${s}")
+            }
+            Thread.sleep(100)
+        }
+    }
+
+    String awaitText(String text, int seconds = 20, String target = null) {
+        await("'${text}'", seconds, target) { it.contains(text) }
+    }
+
     @Override
     void close() {
         Proc.run(['tmux', '-L', socket, 'kill-server'])
