@@ -118,8 +118,8 @@ class DashboardSpec extends Specification {
         when:
         def text = screen.awaitText('failures (3)')
 
-        then:
-        screen.row(0).contains('push app-*.tar')
+        then: 'the plan name gives way to the state'
+        screen.row(0).startsWith(' push ap…  job 7  ▶ RUNNING')
         screen.row(1).contains('images 100/200')
         !text.contains('throughput')
         text.contains('127.0.0.1:5000')

@@ -74,14 +74,14 @@ class DashboardTerminalSpec extends IntegrationSpec {
         archive
     }
 
-    void slowProxy(AtomicBoolean broken) {
+    void slowProxy(AtomicBoolean broken, long stallMillis = 700) {
         def reg = registry()
         proxy = new FaultProxy(reg)
         proxy.rule = { FaultProxy.Seen s ->
             if (broken.get() && s.path.contains('/ns/demo/broken/')) {
                 return 'status:500'
             }
-            (s.method in ['PUT', 'PATCH'] && s.path.contains('/blobs/uploads/')) ? 'stall:700' : null
+            (s.method in ['PUT', 'PATCH'] && s.path.contains('/blobs/uploads/')) ? "stall:${stallMillis}".toString() : null
         }
     }
 
