@@ -62,4 +62,39 @@ class DashboardJobSpec extends IntegrationSpec {
         cleanup:
         jobs?.close()
     }
+
+    def "off a terminal, push --dashboard and attach refuse with one line and exit 2; attach without a push says so, exit 1"() {
+        given:
+        def reg = registry()
+        def archive = new File(tmp, 'one.tar')
+        images().dockerArchive(archive, [[tags: ['demo/one:1.0'], layers: [['one', 10_000]]]])
+        def runtime = new File(tmp, 'run')
+        runtime.mkdirs()
+        runtime.setReadable(false, false); runtime.setReadable(true, true)
+        runtime.setExecutable(false, false); runtime.setExecutable(true, true)
+        runtime.setWritable(false, false); runtime.setWritable(true, true)
+
+        when:
+        def push = hoist(['push', archive.path, "${reg.host}/demo/one:1.0".toString(), '--dashboard'])
+        def attach = hoist(['attach'])
+
+        then:
+        push.exit == 2
+        push.err.readLines().count { it.startsWith('hoist: ') } == 1
+        push.err.contains('the dashboard needs a terminal')
+        !reg.hasTag('demo/one', '1.0')
+        attach.exit == 2
+        attach.err.trim() == 'hoist: hoist attach shows a dashboard and needs a terminal (hoist ps lists the running pushes)'
+
+        when: 'on a terminal with no push running'
+        def out = new ByteArrayOutputStream()
+        def err = new ByteArrayOutputStream()
+        def io = new dev.hoist.cli.Main.Io(new PrintStream(out, true, 'UTF-8'), new PrintStream(err, true, 'UTF-8'),
+                new ByteArrayInputStream(new byte[0]), [PATH: System.getenv('PATH'), TERM: 'xterm', XDG_RUNTIME_DIR: runtime.path], true)
+        def code = dev.hoist.cli.Main.execute(io, 'attach', '4242')
+
+        then:
+        code == 1
+        err.toString('UTF-8').trim() == 'hoist: no running push with ID 4242 (hoist ps lists them)'
+    }
 }

@@ -140,4 +140,51 @@ class DashboardTerminalSpec extends IntegrationSpec {
         json.images.every { it.status == 'pushed' }
         json.images.every { img -> proxy.upstream.manifestDigest("ns/${img.target.split('/ns/')[1].split(':')[0]}", '1.0') == img.digest }
     }
+
+    def "hoist ps and hoist attach ID in a second window show and drive a push started without the dashboard"() {
+        given: 'a slow push with plain progress lines in the first window'
+        def broken = new AtomicBoolean(false)
+        slowProxy(broken, 1500)
+        def archive = sixImages()
+        def report = new File(tmp, 'report.json')
+        tmux = new Tmux()
+        tmux.startLine(hoistLine(['push', archive.path, '--to', "${proxy.host}/ns".toString(), '--concurrency', '1',
+                                  '--progress', 'plain', '--json', report.path], 'push'), 100, 30)
+        tmux.awaitText('ns/demo/', 30)
+
+        when: 'hoist ps in a second window lists it, its ID in the first column'
+        def ps = tmux.window('ps', hoistLine(['ps'], 'ps'))
+        awaitExit('ps')
+        def row = tmux.screen(ps).readLines().find { it.contains('hoist push') }
+
+        then:
+        tmux.screen(ps).readLines()[0].startsWith('ID')
+        row != null
+
+        when: 'hoist attach ID in a third window shows its dashboard, and p pauses it there'
+        def id = row.trim().split(/\s+/)[0]
+        def attach = tmux.window('attach', hoistLine(['attach', id], 'attach'))
+        def screen = tmux.awaitText('RUNNING', 30, attach)
+        tmux.type('p', attach)
+        tmux.await('PAUSED and the pause noted', 20, attach) { it.contains('PAUSED') && it.contains('paused: no new transfer starts') }
+
+        then:
+        screen.contains('hoist push')
+        screen.contains('/6  ✓')
+
+        when: 'p resumes, q leaves the dashboard, and the push ends right in its own window'
+        tmux.type('p', attach)
+        tmux.awaitText('RUNNING', 20, attach)
+        tmux.type('q', attach)
+        def attachExit = awaitExit('attach')
+        def pushExit = awaitExit('push', 120)
+        def json = new JsonSlurper().parse(report) as Map
+
+        then:
+        attachExit == 0
+        pushExit == 0
+        tmux.screen().contains('6 pushed, 0 up to date, 0 failed')
+        json.images.every { it.status == 'pushed' }
+        json.images.every { img -> proxy.upstream.manifestDigest("ns/${img.target.split('/ns/')[1].split(':')[0]}", '1.0') == img.digest }
+    }
 }
