@@ -13,10 +13,9 @@ import java.util.concurrent.Callable;
 
 /** {@code hoist attach}: the dashboard of a push running in another terminal, over its job socket. */
 @Command(name = "attach", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Opens the live dashboard of one of this user's running pushes (see hoist ps for their IDs).",
-                "Without ID: the only running push. q leaves the dashboard; the push goes on.",
-                "Keys: p pause/resume, + - workers, b bandwidth limit, r retry failed, c cancel (y/n), / filter,",
-                "f rows (active, failures, all), Enter a failure's whole error, ? help, q leave."},
+        header = "Shows the live dashboard of a push running in another terminal.",
+        description = {"Opens the dashboard of one of this user's running pushes, one started without --dashboard too (hoist ps lists them with their IDs). Without ID: the only running push. q leaves the dashboard; the push goes on.",
+                "Keys: p pause/resume, + - workers, b bandwidth limit, r retry failed, c cancel (asks y/n), / filter, f rows (active, failures, all), Enter a failure's whole error, ? help, q leave."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:left the dashboard", "1:no such running push, or it could not be reached",
                 "2:bad usage (not a terminal)"})
