@@ -164,7 +164,7 @@ class DashboardTerminalSpec extends IntegrationSpec {
         when: 'hoist attach ID in a third window shows its dashboard, and p pauses it there'
         def id = row.trim().split(/\s+/)[0]
         def attach = tmux.window('attach', hoistLine(['attach', id], 'attach'))
-        def screen = tmux.awaitText('RUNNING', 30, attach)
+        def screen = tmux.await('its dashboard, drawn to the key line', 30, attach) { it.contains('RUNNING') && it.contains('q leave') }
         tmux.type('p', attach)
         tmux.await('PAUSED and the pause noted', 20, attach) { it.contains('PAUSED') && it.contains('paused: no new transfer starts') }
 
