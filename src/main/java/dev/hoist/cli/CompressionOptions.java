@@ -9,9 +9,9 @@ import java.util.List;
 final class CompressionOptions {
 
     @Option(names = "--compression", paramLabel = "gzip|zstd", defaultValue = "gzip",
-            description = {"Compression of the layers hoist compresses (docker-save archives, daemon images; layers already",
-                    "compressed at the source go as they are): gzip (default; every registry and runtime) or zstd",
-                    "(OCI zstd layers: smaller and faster; containerd 1.5+, podman, Docker 23+; Docker before 23 cannot pull them)."})
+            description = "Compression of the layers hoist compresses (docker-save archives, daemon images; layers already"
+                    + " compressed at the source go as they are): gzip (default; every registry and runtime) or zstd"
+                    + " (OCI zstd layers: smaller and faster; containerd 1.5+, podman, Docker 23+; Docker before 23 cannot pull them).")
     String compression;
 
     @Option(names = "--compression-level", paramLabel = "N",
