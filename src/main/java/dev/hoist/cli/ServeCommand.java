@@ -2,6 +2,7 @@ package dev.hoist.cli;
 
 import dev.hoist.Dirs;
 import dev.hoist.HoistException;
+import dev.hoist.server.Shells;
 import dev.hoist.server.SshServe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
         var settings = new SshServe.Settings(m.group(1) != null ? m.group(1) : m.group(2), Integer.parseInt(m.group(3)),
                 authorizedKeys != null ? authorizedKeys : home.resolve(".ssh").resolve("authorized_keys"),
                 hostKey != null ? hostKey : Dirs.config().resolve("ssh_host_ed25519_key"),
-                maxSessions, duration(idleTimeout), Dirs.state().resolve("serve.log"), io.env(), null);
+                maxSessions, duration(idleTimeout), Dirs.state(io.env()).resolve("serve.log"), io.env(), Shells.HOIST);
         // From here on, log lines of every session's commands go to this process's stderr.
         Verbosity.pin();
         var server = SshServe.start(settings);

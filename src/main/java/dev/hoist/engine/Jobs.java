@@ -16,6 +16,7 @@ public final class Jobs implements AutoCloseable {
     private final PushEngine engine;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, Job> jobs = new ConcurrentSkipListMap<>();
+    private final List<java.util.function.Consumer<Job>> submitted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Jobs(PushEngine engine) {
         this.engine = engine;
@@ -49,8 +50,14 @@ public final class Jobs implements AutoCloseable {
         }
         var job = new Job(ids.incrementAndGet(), name, owner, plan, engine, rateLimit, listeners);
         jobs.put(job.id(), job);
+        submitted.forEach(l -> l.accept(job));
         thread("hoist-job-" + job.id(), () -> job.runAttempts(plan, null)).start();
         return job;
+    }
+
+    /** Told of every job submitted, before it starts (so its end cannot be missed): the SSH server's audit log. */
+    public void onSubmit(java.util.function.Consumer<Job> listener) {
+        submitted.add(listener);
     }
 
     /** Every job not forgotten, oldest first. */

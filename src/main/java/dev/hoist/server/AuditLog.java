@@ -1,5 +1,7 @@
 package dev.hoist.server;
 
+import dev.hoist.shell.Secrets;
+
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The server's audit log: one line per session opened or closed and per command with its result,
@@ -18,8 +19,6 @@ import java.util.Set;
  * with their secrets masked ({@link #masked}); nothing else that a user typed is written.
  */
 final class AuditLog {
-
-    private static final Set<String> SECRET_OPTIONS = Set.of("--password", "--token");
 
     private final Path file;
 
@@ -52,33 +51,15 @@ final class AuditLog {
         }
     }
 
-    /** A command line as it may be logged: the values of {@code -p}, {@code --password} and {@code --token} masked. */
+    /** A command line as it may be logged: quoted where it has spaces, its secrets masked as the shell's history masks them. */
     static String masked(List<String> args) {
-        var out = new StringBuilder();
-        boolean maskNext = false;
+        var line = new StringBuilder();
         for (var a : args) {
-            String shown;
-            if (maskNext) {
-                shown = "***";
-                maskNext = false;
-            } else if (a.startsWith("--") && SECRET_OPTIONS.contains(a)) {
-                shown = a;
-                maskNext = true;
-            } else if (a.startsWith("--password=") || a.startsWith("--token=")) {
-                shown = a.substring(0, a.indexOf('=') + 1) + "***";
-            } else if (a.matches("-[A-Za-z]*p.*")) {
-                // -p clustered with other short flags (-qp SECRET, -qpSECRET) or with its value (-pSECRET).
-                var p = a.indexOf('p');
-                maskNext = p == a.length() - 1;
-                shown = maskNext ? a : a.substring(0, p + 1) + "***";
-            } else {
-                shown = a;
+            if (line.length() > 0) {
+                line.append(' ');
             }
-            if (out.length() > 0) {
-                out.append(' ');
-            }
-            out.append(shown.isEmpty() || shown.matches(".*\\s.*") ? "'" + shown + "'" : shown);
+            line.append(a.isEmpty() || a.matches(".*\\s.*") ? "'" + a + "'" : a);
         }
-        return out.toString();
+        return Secrets.mask(line.toString());
     }
 }

@@ -2,6 +2,7 @@ package dev.hoist.server;
 
 import dev.hoist.HoistException;
 import dev.hoist.cli.Main;
+import dev.hoist.engine.Job;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.jline.terminal.Terminal;
@@ -53,10 +54,11 @@ final class ExecCommand extends ChannelCommand {
         var period = Math.max(1, Math.min(10, server.settings().idleTimeout().toSeconds() / 3));
         var keepAlive = server.ticks().scheduleAtFixedRate(session::resetIdleTimeout, period, period, TimeUnit.SECONDS);
         var id = server.nextExecId();
+        var job = new java.util.concurrent.atomic.AtomicReference<Job>();
         var thread = new Thread(() -> {
             int code = 2;
             try {
-                code = run(user, id, io);
+                code = run(user, id, io, job);
             } finally {
                 keepAlive.cancel(false);
                 io.out().flush();
@@ -67,8 +69,15 @@ final class ExecCommand extends ChannelCommand {
             }
         }, "hoist-ssh-exec-" + id);
         if (terminal != null) {
-            // Ctrl-C: a waiting push cancels its job when its thread is interrupted, and exits 130.
-            terminal.handle(Terminal.Signal.INT, signal -> thread.interrupt());
+            // Ctrl-C: cancels the command's job (it exits 130 with its summary), or interrupts what runs before it.
+            terminal.handle(Terminal.Signal.INT, signal -> {
+                var j = job.get();
+                if (j != null) {
+                    j.cancel();
+                } else {
+                    thread.interrupt();
+                }
+            });
         }
         server.running(thread, true);
         thread.start();
@@ -95,7 +104,7 @@ final class ExecCommand extends ChannelCommand {
         return Map.copyOf(env);
     }
 
-    private int run(KeyUser user, int id, Main.Io io) {
+    private int run(KeyUser user, int id, Main.Io io, java.util.concurrent.atomic.AtomicReference<Job> job) {
         var audit = server.audit();
         List<String> args;
         try {
@@ -115,7 +124,9 @@ final class ExecCommand extends ChannelCommand {
         audit.write(user, "exec " + id + " " + shown);
         int code;
         try {
-            code = Main.execute(io, args.toArray(String[]::new));
+            // On the server's jobs, owned by this user: `jobs` in their shell lists it, also after this connection dropped.
+            var host = new Main.Host(server.jobs(), user.name(), shown, false, job::set);
+            code = Main.execute(io, host, args.toArray(String[]::new));
         } catch (RuntimeException | Error e) {
             io.err().println("hoist: " + e);
             code = 1;

@@ -1,6 +1,8 @@
 package dev.hoist.server;
 
 import dev.hoist.HoistException;
+import dev.hoist.engine.Job;
+import dev.hoist.engine.Jobs;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -12,6 +14,7 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
+import org.jline.terminal.Terminal;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -55,6 +58,12 @@ public final class SshServe implements Closeable {
     /** One thread for the whole server: keeps sessions whose command is running from timing out. */
     private final ScheduledExecutorService ticks;
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    /** Session terminals still open: closed at the end, so no session's thread waits on a read forever. */
+    private final Set<Terminal> terminals = ConcurrentHashMap.newKeySet();
+    /** Every user's jobs: they live in the server, not in a session, so a push goes on when its connection drops. */
+    private final Jobs jobs = new Jobs();
+    /** The users seen, by name: their key's fingerprint for the audit lines of their jobs. */
+    private final Map<String, KeyUser> users = new ConcurrentHashMap<>();
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger execs = new AtomicInteger();
 
@@ -89,6 +98,7 @@ public final class SshServe implements Closeable {
         var server = new SshServe(settings, sshd, audit, keys.publicKey(), ticks);
         sshd.setPublickeyAuthenticator(KeyUser.authenticator(settings.authorizedKeys(), server::admit));
         sshd.addSessionListener(server.new Sessions());
+        server.jobs.onSubmit(server::audit);
         sshd.setCommandFactory((channel, command) -> new ExecCommand(server, command));
         if (settings.shells() != null) {
             sshd.setShellFactory(channel -> new ShellSession(server));
@@ -172,6 +182,21 @@ public final class SshServe implements Closeable {
         return ticks;
     }
 
+    Jobs jobs() {
+        return jobs;
+    }
+
+    /** Logs a job's start now and its end when it comes: the audit log has every job with its result. */
+    private void audit(Job job) {
+        var user = job.owner() != null ? users.get(job.owner()) : null;
+        audit.write(user, "job " + job.id() + " started: " + job.name());
+        job.onEnd(j -> {
+            var t = j.snapshot().totals();
+            audit.write(user, "job " + j.id() + " " + j.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + t.pushed()
+                    + " pushed, " + t.upToDate() + " up to date, " + t.failed() + " failed of " + t.images());
+        });
+    }
+
     int nextExecId() {
         return execs.incrementAndGet();
     }
@@ -184,12 +209,26 @@ public final class SshServe implements Closeable {
         }
     }
 
+    void terminal(Terminal t, boolean open) {
+        if (open) {
+            terminals.add(t);
+        } else {
+            terminals.remove(t);
+        }
+    }
+
     /**
-     * Stops listening, waits up to {@code grace} for running commands (a Ctrl-C or SIGTERM has
-     * already cancelled their pushes, which then print their summary), then closes every session.
+     * Cancels the jobs still running, waits up to {@code grace} for running commands to print their
+     * summary and exit, then closes every session.
      */
     public void close(Duration grace) {
         var deadline = System.nanoTime() + grace.toNanos();
+        // Running jobs are cancelled (their sessions print the summary) before the sessions end.
+        var unfinished = jobs.list().stream().filter(j -> !j.state().finished()).toList();
+        if (!unfinished.isEmpty()) {
+            audit.write(null, "server stopping: cancelling " + unfinished.size() + " running job(s)");
+            Jobs.cancel(unfinished);
+        }
         for (var t : Set.copyOf(running)) {
             try {
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -203,6 +242,7 @@ public final class SshServe implements Closeable {
         } catch (IOException e) {
             audit.write(null, "server stop: " + e.getMessage());
         }
+        terminals.forEach(ExecCommand::close);
         ticks.shutdownNow();
         audit.write(null, "server stopped");
     }
@@ -247,7 +287,9 @@ public final class SshServe implements Closeable {
                 return;
             }
             session.setAttribute(COUNTED, Boolean.TRUE);
-            audit.write(session.getAttribute(KeyUser.ATTRIBUTE), "session opened from " + session.getRemoteAddress()
+            var user = session.getAttribute(KeyUser.ATTRIBUTE);
+            users.put(user.name(), user);
+            audit.write(user, "session opened from " + session.getRemoteAddress()
                     + " as login " + session.getUsername());
         }
 

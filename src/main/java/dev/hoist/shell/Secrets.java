@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * {@code --password} and {@code --token}, and string literals given to {@code password} or
  * {@code token} in Groovy ({@code password 'x'}, {@code password: "x"}, {@code token = 'x'}).
  */
-final class Secrets {
+public final class Secrets {
 
     static final String MASK = "****";
 
@@ -24,7 +24,8 @@ final class Secrets {
     private Secrets() {
     }
 
-    static String mask(String line) {
+    /** The line with secrets masked; the SSH server's audit log writes command lines through it too. */
+    public static String mask(String line) {
         var s = OPTION.matcher(line).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + MASK));
         s = WORD.matcher(s).replaceAll(m -> {
             var literal = m.group(3);

@@ -65,6 +65,8 @@ public final class Shell {
     private int status;
     private boolean leave;
     private boolean exitAsked;
+    private volatile boolean hungUp;
+    private java.util.function.Consumer<String> lines = line -> { };
 
     /**
      * @param terminal the session's terminal: line editing, Ctrl-C, completion
@@ -200,7 +202,8 @@ public final class Shell {
         // command stops that command.
         terminal.handle(Terminal.Signal.INT, signal -> interrupt.run());
         warmUp();
-        while (!leave) {
+        // A terminal that went away can make every read an interrupt (its reader closed under it): hung up, stop reading.
+        while (!leave && !hungUp) {
             String line;
             try {
                 line = reader.readLine(PROMPT);
@@ -229,6 +232,7 @@ public final class Shell {
         if (text.isEmpty() || text.startsWith("#")) {
             return 0;
         }
+        lines.accept(Secrets.mask(text));
         if (!text.startsWith("exit")) {
             exitAsked = false;
         }
@@ -519,7 +523,24 @@ public final class Shell {
      * {@code exit} and Ctrl-D: leave, unless this session's jobs are running and this is the first
      * time of asking; {@code exit} again (or {@code --force}) cancels them and leaves.
      */
+    /**
+     * The terminal went away (an SSH connection dropped), not the user: the session leaves at its
+     * next read and its jobs keep running, for the same user to find in a new session.
+     */
+    public void hangUp() {
+        hungUp = true;
+    }
+
+    /** Told every line run, its secrets masked as in the history: the SSH server's audit log. */
+    public void onLine(java.util.function.Consumer<String> listener) {
+        lines = listener;
+    }
+
     void exit(boolean force) {
+        if (hungUp) {
+            leave = true;
+            return;
+        }
         var running = running();
         if (running.isEmpty() || force || exitAsked) {
             cancelMine();

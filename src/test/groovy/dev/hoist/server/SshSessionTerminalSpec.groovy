@@ -1,6 +1,7 @@
 package dev.hoist.server
 
 import dev.hoist.cli.Main
+import dev.hoist.engine.Jobs
 import dev.hoist.support.FaultProxy
 import dev.hoist.support.IntegrationSpec
 import dev.hoist.support.Prereqs
@@ -22,7 +23,11 @@ class SshSessionTerminalSpec extends IntegrationSpec {
     Ssh ssh
 
     /** Says what it got, then echoes lines until "exit" (status 3); tells Ctrl-C and resizes as they come. */
-    static final Shells REPORTER = { Terminal t, Main.Io io, String user, Path history, Map<String, String> env ->
+    static final Shells REPORTER = { Terminal t, Main.Io io, Jobs jobs, String user, Path history, Map<String, String> env, lines ->
+        [run: { -> report(t, io, user, history) }, hangUp: { -> }] as Shells.Session
+    } as Shells
+
+    static int report(Terminal t, Main.Io io, String user, Path history) {
         t.handle(Terminal.Signal.INT, { io.out().println('interrupted') } as Terminal.SignalHandler)
         t.handle(Terminal.Signal.WINCH, { io.out().println("resized ${t.width}x${t.height}") } as Terminal.SignalHandler)
         io.out().println("hello ${user} ${t.width}x${t.height} ${t.type} ${t.encoding().name()} history ${history.fileName}")
@@ -35,7 +40,7 @@ class SshSessionTerminalSpec extends IntegrationSpec {
             io.out().println("you said ${line}")
         }
         0
-    } as Shells
+    }
 
     def setupSpec() {
         Prereqs.require(['ssh', 'ssh-keygen', 'tmux'])
@@ -106,15 +111,16 @@ class SshSessionTerminalSpec extends IntegrationSpec {
         def tmux = new Tmux()
         tmux.start(ssh.command(alice, ['-tt']), 80, 24)
         tmux.waitFor(/hello alice@laptop/)
+        def sessionThreads = Thread.allStackTraces.keySet().findAll { it.name.startsWith('hoist-ssh-shell-') }
 
         when:
         tmux.close()
 
         then:
-        waitFor {
-            new File(tmp, 'state/serve.log').text =~ /shell \d+ exit/ &&
-                    !Thread.allStackTraces.keySet().any { it.name.startsWith('hoist-ssh-shell-') }
-        }
+        !sessionThreads.isEmpty()
+        waitFor(20, {
+            new File(tmp, 'state/serve.log').text =~ /shell \d+ hung up exit/ && sessionThreads.every { !it.alive }
+        }) { "${new File(tmp, 'state/serve.log').text} threads: ${sessionThreads.findAll { it.alive }*.name}" }
         new File(tmp, 'state/serve.log').text.contains('session closed')
     }
 
@@ -149,11 +155,11 @@ class SshSessionTerminalSpec extends IntegrationSpec {
         proxy?.close()
     }
 
-    static void waitFor(int seconds = 20, Closure<Boolean> condition) {
+    static void waitFor(int seconds = 20, Closure<Boolean> condition, Closure<String> why = { '' }) {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L
         while (!condition()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within ${seconds} s")
+                throw new AssertionError("not within ${seconds} s ${why()}")
             }
             Thread.sleep(100)
         }

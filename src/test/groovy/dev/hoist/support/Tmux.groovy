@@ -29,7 +29,7 @@ class Tmux implements Closeable {
     /** The exit status of the pane's command once it has ended, or null while it runs. */
     Integer exitStatus() {
         def r = Proc.run(['tmux', '-L', socket, 'display-message', '-p', '#{pane_dead}:#{pane_dead_status}'])
-        def parts = r.out.trim().split(':')
+        def parts = r.out.trim().split(':', -1)
         parts[0] == '1' ? parts[1] as Integer : null
     }
 

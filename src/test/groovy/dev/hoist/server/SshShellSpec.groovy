@@ -1,0 +1,94 @@
+package dev.hoist.server
+
+import dev.hoist.support.FaultProxy
+import dev.hoist.support.IntegrationSpec
+import dev.hoist.support.Prereqs
+import dev.hoist.support.Ssh
+import dev.hoist.support.Tmux
+
+import java.time.Duration
+import java.util.concurrent.atomic.AtomicInteger
+
+/**
+ * hoist's shell over SSH, end to end: OpenSSH with a pty ({@code ssh -tt}) in tmux, against
+ * {@code hoist serve}'s server in this JVM, pushing to a real registry.
+ */
+class SshShellSpec extends IntegrationSpec {
+
+    def setupSpec() {
+        Prereqs.require(['ssh', 'ssh-keygen', 'tmux'])
+    }
+
+    def "a background push outlives its dropped connection: the same key sees it in jobs until done, another key does not see it"() {
+        given:
+        def reg = registry()
+        def proxy = new FaultProxy(reg)
+        def posts = new AtomicInteger()
+        // The first upload start waits 20 s: long enough to drop the connection and come back while it runs.
+        proxy.rule = { FaultProxy.Seen seen -> seen.method == 'POST' && posts.incrementAndGet() == 1 ? 'stall:20000' : null }
+        def archive = new File(tmp, 'app.tar')
+        images().dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['base', 150_000], ['app', 40_000]]]])
+        def keys = new File(tmp, 'keys')
+        def alice = Ssh.key(keys, 'alice', 'ed25519', 'alice@laptop')
+        def bob = Ssh.key(keys, 'bob', 'ed25519', 'bob@desk')
+        def authorized = new File(tmp, 'authorized_keys')
+        authorized.text = Ssh.publicKey(alice) + '\n' + Ssh.publicKey(bob) + '\n'
+        def hostKey = new File(tmp, 'config/ssh_host_ed25519_key')
+        def audit = new File(tmp, 'state/serve.log')
+        def server = SshServe.start(new SshServe.Settings('127.0.0.1', 0, authorized.toPath(), hostKey.toPath(), 8,
+                Duration.ofMinutes(5), audit.toPath(),
+                [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(tmp, 'docker-config').path, HOME: tmp.path], Shells.HOIST))
+        def ssh = new Ssh(new File(tmp, 'ssh'), server.address().port, hostKey)
+        def first = new Tmux()
+        def again = new Tmux()
+        def other = new Tmux()
+
+        when: 'alice starts a push in the background'
+        first.start(ssh.command(alice, ['-tt']), 160, 30)
+        first.waitFor(/hoist> /)
+        first.keys("push ${archive.path} ${proxy.host}/demo/app:1.0 -q &".toString(), 'Enter')
+        first.waitFor(/\[1\] started/)
+
+        and: 'her connection drops'
+        first.close()
+        SshSessionTerminalSpec.waitFor(20, { audit.text =~ /shell \d+ hung up exit/ }) { audit.text }
+
+        and: 'she comes back'
+        again.start(ssh.command(alice, ['-tt']), 160, 30)
+        again.waitFor(/hoist> /)
+        again.keys('jobs', 'Enter')
+
+        then: 'the push is still running'
+        again.waitFor(/\[1\] push .*running/)
+
+        when: 'it ends'
+        def deadline = System.nanoTime() + 60_000_000_000L
+        while (!(again.screen() =~ /\[1\] push .*done/) && System.nanoTime() < deadline) {
+            again.keys('jobs', 'Enter')
+            Thread.sleep(1000)
+        }
+
+        then: 'jobs says done, and the image reads back'
+        again.waitFor(/\[1\] push .*done.*1 pushed/)
+        reg.hasTag('demo/app', '1.0')
+        reg.copyOut('demo/app', '1.0', new File(tmp, 'readback')).exists()
+        audit.text =~ /alice@laptop SHA256:\S+ shell 1 push \S+ \S+ -q &/
+        audit.text =~ /alice@laptop SHA256:\S+ job 1 started: push /
+        audit.text =~ /alice@laptop SHA256:\S+ job 1 done: 1 pushed/
+
+        when: 'bob looks for it'
+        other.start(ssh.command(bob, ['-tt']), 160, 30)
+        other.waitFor(/hoist> /)
+        other.keys('jobs', 'Enter')
+        other.keys('cancel 1', 'Enter')
+
+        then: 'he neither sees nor controls it'
+        other.waitFor(/no job 1/)
+        !(other.screen() =~ /\[1\] push/)
+
+        cleanup:
+        [first, again, other].each { it?.close() }
+        server?.close()
+        proxy?.close()
+    }
+}
