@@ -80,6 +80,7 @@ final class ExecCommand extends ChannelCommand {
             });
         }
         server.running(thread, true);
+        server.channel(channel, true);
         thread.start();
     }
 
@@ -137,6 +138,7 @@ final class ExecCommand extends ChannelCommand {
 
     @Override
     public void destroy(ChannelSession channel) {
+        server.channel(channel, false);
         // The channel closed (client gone or server stopping): the command goes on to its end.
     }
 }

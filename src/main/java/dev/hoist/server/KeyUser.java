@@ -42,7 +42,13 @@ record KeyUser(String name, String fingerprint) {
             }
         };
         return (username, key, session) -> {
-            if (!file.authenticate(username, key, session) || !admit.test(session)) {
+            boolean known;
+            // One at a time: while MINA re-reads the file it rejects every key, so a login that
+            // came during another's re-read would be refused.
+            synchronized (file) {
+                known = file.authenticate(username, key, session);
+            }
+            if (!known || !admit.test(session)) {
                 return false;
             }
             var entry = session.getAttribute(AuthorizedKeyEntriesPublickeyAuthenticator.AUTHORIZED_KEY);

@@ -58,6 +58,8 @@ public final class SshServe implements Closeable {
     /** One thread for the whole server: keeps sessions whose command is running from timing out. */
     private final ScheduledExecutorService ticks;
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    /** Exec channels not yet closed: their exit status must reach the client before the server stops. */
+    private final Set<Object> channels = ConcurrentHashMap.newKeySet();
     /** Session terminals still open: closed at the end, so no session's thread waits on a read forever. */
     private final Set<Terminal> terminals = ConcurrentHashMap.newKeySet();
     /** Every user's jobs: they live in the server, not in a session, so a push goes on when its connection drops. */
@@ -209,6 +211,14 @@ public final class SshServe implements Closeable {
         }
     }
 
+    void channel(Object channel, boolean open) {
+        if (open) {
+            channels.add(channel);
+        } else {
+            channels.remove(channel);
+        }
+    }
+
     void terminal(Terminal t, boolean open) {
         if (open) {
             terminals.add(t);
@@ -232,6 +242,14 @@ public final class SshServe implements Closeable {
         for (var t : Set.copyOf(running)) {
             try {
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        while (!channels.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
