@@ -60,7 +60,7 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
         // credentials file stops the push with one line, not one per image.
         plan.items().stream().map(i -> i.target().registry()).filter(r -> !r.startsWith("oci:")).distinct()
                 .forEach(credentials::lookup);
-        var registries = new Registries(credentials, options);
+        var registries = new Registries(credentials, options, plan.registries());
         var engine = new PushEngine(registries, new BlobInfoCache(Dirs.cache()));
         var listeners = new ArrayList<PushListener>();
         LiveProgress live = null;

@@ -17,10 +17,21 @@ import java.util.regex.Pattern;
  * @param rename a template of {@code {repo}}, {@code {name}} (its last part) and {@code {tag}},
  *               giving {@code REPOSITORY[:TAG]}, or null
  * @param extraTags tags every image gets besides its own
+ * @param renamer names images by code (a script's closure) instead of a template, or null
  */
-public record Mapping(String stripPrefix, String rename, List<String> extraTags) {
+public record Mapping(String stripPrefix, String rename, List<String> extraTags, Renamer renamer) {
 
     public static final Mapping KEEP = new Mapping(null, null, List.of());
+
+    /** Names one image {@code REPOSITORY[:TAG]}, given its repository after the prefix is stripped, and its tag. */
+    @FunctionalInterface
+    public interface Renamer {
+        String name(SourceImage image, String repository, String tag);
+    }
+
+    public Mapping(String stripPrefix, String rename, List<String> extraTags) {
+        this(stripPrefix, rename, extraTags, null);
+    }
 
     private static final Pattern INVALID = Pattern.compile("[^a-z0-9._/-]+");
 
@@ -59,9 +70,14 @@ public record Mapping(String stripPrefix, String rename, List<String> extraTags)
                 repo = repo.substring(prefix.length());
             }
         }
-        if (rename != null) {
+        if (rename != null || renamer != null) {
             var last = repo.substring(repo.lastIndexOf('/') + 1);
-            var result = rename.replace("{repo}", repo).replace("{name}", last).replace("{tag}", tag);
+            var result = renamer != null ? renamer.name(image, repo, tag)
+                    : rename.replace("{repo}", repo).replace("{name}", last).replace("{tag}", tag);
+            if (result == null || result.isBlank()) {
+                throw new dev.hoist.HoistException("the rename gave no name for " + image.displayName(),
+                        dev.hoist.HoistException.Kind.USAGE);
+            }
             int colon = result.lastIndexOf(':');
             if (colon > result.lastIndexOf('/')) {
                 tag = result.substring(colon + 1);

@@ -43,6 +43,11 @@ public final class PlanBuilder {
     private LayerCompression compression = LayerCompression.GZIP;
     private boolean referrers = true;
     private boolean allowNondistributable;
+    private final java.util.Map<String, dev.hoist.registry.RegistryOptions> registryOptions = new java.util.HashMap<>();
+    private final java.util.Map<String, dev.hoist.credentials.Credentials> registryCredentials = new java.util.HashMap<>();
+    private PushPlan.OnExisting onExisting = PushPlan.OnExisting.IF_CHANGED;
+    private java.util.regex.Pattern immutable;
+    private final List<java.util.function.UnaryOperator<List<SourceImage>>> narrowings = new ArrayList<>();
 
     public PlanBuilder source(String spec) {
         sources.add(spec);
@@ -178,6 +183,45 @@ public final class PlanBuilder {
         return this;
     }
 
+    /**
+     * Settings of one registry's own ({@code HOST[:PORT]}), used instead of the run's: TLS files,
+     * limits, chunk size; and its credentials when not null.
+     */
+    public PlanBuilder registry(String host, dev.hoist.registry.RegistryOptions options, dev.hoist.credentials.Credentials credentials) {
+        if (options != null) {
+            try {
+                options.validate();
+            } catch (HoistException e) {
+                problems.add(host + ": " + e.getMessage());
+            }
+            registryOptions.put(host, options);
+        }
+        if (credentials != null) {
+            registryCredentials.put(host, credentials);
+        }
+        return this;
+    }
+
+    public PlanBuilder onExisting(PushPlan.OnExisting value) {
+        onExisting = value;
+        return this;
+    }
+
+    /** Tags that never change: one present in the target is done, its manifest not compared. */
+    public PlanBuilder immutable(java.util.regex.Pattern tags) {
+        immutable = tags;
+        return this;
+    }
+
+    /**
+     * A choice among all images that passed the filters, such as the newest N tags of each
+     * repository, which no filter of one image at a time can make. Applied in the order given.
+     */
+    public PlanBuilder narrow(java.util.function.UnaryOperator<List<SourceImage>> choice) {
+        narrowings.add(choice);
+        return this;
+    }
+
     /** Things worth saying that do not stop the plan, such as a repository name made valid. */
     public List<String> warnings() {
         return List.copyOf(warnings);
@@ -255,6 +299,13 @@ public final class PlanBuilder {
                     kind[0] = HoistException.Kind.INPUT;
                 }
             }
+            if (found.isEmpty()) {
+                for (var choice : narrowings) {
+                    var kept = choice.apply(List.copyOf(selected));
+                    selected.clear();
+                    selected.addAll(kept);
+                }
+            }
             if (found.isEmpty() && selected.isEmpty() && !images.isEmpty()) {
                 var others = images.stream().flatMap(i -> Planner.platforms(i.artifact()).stream()).distinct().toList();
                 found.add(platform != null && images.stream().noneMatch(i -> ImageFilter.platform(platform).test(i))
@@ -310,7 +361,7 @@ public final class PlanBuilder {
             throw new PlanException(List.of(e.getMessage()), e.kind());
         }
         return new PushPlan(List.copyOf(items.values()), selection.found(), concurrency, failFast, dryRun, compression,
-                referrers, allowNondistributable);
+                referrers, allowNondistributable, new RegistrySettings(registryOptions, registryCredentials), onExisting, immutable);
     }
 
     private ResolvedTarget resolve(Target t) {
@@ -369,7 +420,7 @@ public final class PlanBuilder {
 
         List<PushItem> items(List<SourceImage> images, Mapping mapping, List<String> warnings) {
             if (exact != null) {
-                if (mapping.rename() != null || mapping.stripPrefix() != null) {
+                if (mapping.rename() != null || mapping.renamer() != null || mapping.stripPrefix() != null) {
                     throw new HoistException("--rename and --strip-prefix name images in a namespace (--to HOST/NAMESPACE); "
                             + exact + " already names the repository", HoistException.Kind.USAGE);
                 }

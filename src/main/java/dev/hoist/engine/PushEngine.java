@@ -264,9 +264,24 @@ public final class PushEngine {
                 cancel.check();
                 var dest = registries.destination(item.target());
                 var reference = item.target().reference();
+                var tag = item.target().tag();
+                if (tag != null && (plan.keepsExisting(tag) || plan.onExisting() == PushPlan.OnExisting.FAIL)) {
+                    // One HEAD decides: a kept tag is done whatever it names, no manifest is read or built.
+                    gate.awaitRunning();
+                    var present = dest.manifestDigest(reference);
+                    if (present.isPresent()) {
+                        if (!plan.keepsExisting(tag)) {
+                            throw new HoistException("the tag exists already (onExisting 'fail'): " + present.get(),
+                                    HoistException.Kind.REMOTE);
+                        }
+                        var result = result(item, new Pushed(present.get(), mediaType(item.artifact()), true), tally, start, null);
+                        bus.publish(new PushEvent.ImageDone(result));
+                        return result;
+                    }
+                }
                 var recipe = recipe(item.artifact(), dest, plan.compression());
                 var known = knownDigest(item.artifact()).or(() -> recipe.flatMap(blobInfo::manifest));
-                if (known.isPresent()) {
+                if (known.isPresent() && plan.onExisting() != PushPlan.OnExisting.ALWAYS) {
                     gate.awaitRunning();
                     var existing = dest.manifestDigest(reference);
                     if (existing.isPresent() && existing.get().equals(known.get())) {
@@ -408,7 +423,7 @@ public final class PushEngine {
                                    Digest digest, boolean index, boolean checked) {
             cancel.check();
             gate.awaitRunning();
-            if (!checked) {
+            if (!checked && plan.onExisting() != PushPlan.OnExisting.ALWAYS) {
                 var existing = dest.manifestDigest(reference);
                 if (existing.isPresent() && existing.get().equals(digest)) {
                     return new Pushed(digest, mediaType, true);

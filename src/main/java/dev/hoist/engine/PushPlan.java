@@ -3,6 +3,7 @@ package dev.hoist.engine;
 import dev.hoist.image.LayerCompression;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What to push where, and how: the one thing every face of hoist builds and hands to the
@@ -16,17 +17,35 @@ import java.util.List;
  *                    layers already compressed at the source go as they are
  * @param referrers push the referrers each image has in its source (signatures, SBOMs, attestations)
  * @param allowNondistributable upload foreign layers too, which are otherwise left to their URLs
+ * @param registries settings of its own for some registries (TLS, limits, credentials), over the run's
+ * @param onExisting what to do when a target tag already exists
+ * @param immutable tags that never change once pushed: a present tag is done, its manifest not compared; or null
  */
 public record PushPlan(List<PushItem> items, int found, int concurrency, boolean failFast, boolean dryRun,
-                       LayerCompression compression, boolean referrers, boolean allowNondistributable) {
+                       LayerCompression compression, boolean referrers, boolean allowNondistributable,
+                       RegistrySettings registries, OnExisting onExisting, Pattern immutable) {
 
     public static final int DEFAULT_CONCURRENCY = 4;
+
+    /** When a target tag already exists. */
+    public enum OnExisting {
+        /** Push unless the tag already names the same manifest (the default). */
+        IF_CHANGED,
+        /** Leave an existing tag as it is, whatever it names. */
+        SKIP,
+        /** Write the manifest even when the tag names it already. */
+        ALWAYS,
+        /** An existing tag fails the image. */
+        FAIL
+    }
 
     public PushPlan {
         items = List.copyOf(items);
         if (compression == null) {
             compression = LayerCompression.GZIP;
         }
+        registries = registries == null ? RegistrySettings.NONE : registries;
+        onExisting = onExisting == null ? OnExisting.IF_CHANGED : onExisting;
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1");
         }
@@ -43,8 +62,27 @@ public record PushPlan(List<PushItem> items, int found, int concurrency, boolean
         this(items, found, concurrency, failFast, dryRun, compression, true, false);
     }
 
+    /** A plan with the run's settings for every registry, pushing whatever a tag names. */
+    public PushPlan(List<PushItem> items, int found, int concurrency, boolean failFast, boolean dryRun,
+                    LayerCompression compression, boolean referrers, boolean allowNondistributable) {
+        this(items, found, concurrency, failFast, dryRun, compression, referrers, allowNondistributable,
+                RegistrySettings.NONE, OnExisting.IF_CHANGED, null);
+    }
+
     /** The same plan for other items (a retry of the failed ones), everything else as it was. */
     public PushPlan withItems(List<PushItem> items) {
-        return new PushPlan(items, found, concurrency, failFast, dryRun, compression, referrers, allowNondistributable);
+        return new PushPlan(items, found, concurrency, failFast, dryRun, compression, referrers, allowNondistributable,
+                registries, onExisting, immutable);
+    }
+
+    /** The same plan, as a dry run or not. */
+    public PushPlan withDryRun(boolean value) {
+        return new PushPlan(items, found, concurrency, failFast, value, compression, referrers, allowNondistributable,
+                registries, onExisting, immutable);
+    }
+
+    /** Whether a tag already present counts as done without comparing manifests. */
+    boolean keepsExisting(String tag) {
+        return onExisting == OnExisting.SKIP || (tag != null && immutable != null && immutable.matcher(tag).find());
     }
 }

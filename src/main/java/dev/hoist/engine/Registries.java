@@ -9,17 +9,24 @@ import dev.hoist.registry.Retry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** One {@link RegistryClient} per registry host for a run, with the run's credentials and TLS settings. */
+/** One {@link RegistryClient} per registry host for a run, with the run's (or the registry's own) credentials and TLS settings. */
 public final class Registries implements AutoCloseable {
 
     private final CredentialStore credentials;
     private final RegistryOptions options;
+    private final RegistrySettings perRegistry;
     private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
     private final java.util.List<Retry.Listener> retryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Registries(CredentialStore credentials, RegistryOptions options) {
-        this.credentials = credentials;
+        this(credentials, options, RegistrySettings.NONE);
+    }
+
+    /** With settings of its own for some registries (a plan's), over the run's options and credentials. */
+    public Registries(CredentialStore credentials, RegistryOptions options, RegistrySettings perRegistry) {
+        this.credentials = perRegistry.over(credentials);
         this.options = options;
+        this.perRegistry = perRegistry;
     }
 
     void addRetryListener(Retry.Listener listener) {
@@ -47,7 +54,7 @@ public final class Registries implements AutoCloseable {
     }
 
     public RegistryClient client(String host) {
-        return clients.computeIfAbsent(host, h -> new RegistryClient(h, credentials.lookup(h), options, new Retry.Listener() {
+        return clients.computeIfAbsent(host, h -> new RegistryClient(h, credentials.lookup(h), perRegistry.optionsFor(h, options), new Retry.Listener() {
             @Override
             public void retrying(int attempt, java.time.Duration delay, String reason) {
                 retryListeners.forEach(l -> l.retrying(attempt, delay, reason));
