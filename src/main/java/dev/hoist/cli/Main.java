@@ -18,7 +18,8 @@ import java.util.function.Consumer;
 @Command(name = "hoist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Puts container images into OCI registries.",
         subcommands = {PushCommand.class, BuildCommand.class, ImagesCommand.class, LoginCommand.class, LogoutCommand.class,
-                ServeCommand.class, PsCommand.class, AttachCommand.class, ShellCommand.class, CommandLine.HelpCommand.class},
+                ServeCommand.class, PsCommand.class, AttachCommand.class, ShellCommand.class, RunCommand.class,
+                CheckCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a push failed (registry error, network)", "2:bad usage or unreadable input",
                 "130:cancelled (Ctrl-C)"})
@@ -162,6 +163,12 @@ public final class Main implements Callable<Integer> {
             }
             if (cls == AttachCommand.class) {
                 return cls.cast(new AttachCommand(io));
+            }
+            if (cls == RunCommand.class) {
+                return cls.cast(new RunCommand(io));
+            }
+            if (cls == CheckCommand.class) {
+                return cls.cast(new CheckCommand(io));
             }
             return CommandLine.defaultFactory().create(cls);
         }

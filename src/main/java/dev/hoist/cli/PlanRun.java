@@ -38,6 +38,15 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
     }
 
     int execute(PushPlan plan, CredentialStore credentials, RegistryOptions options) throws IOException {
+        var result = run(plan, credentials, options);
+        return result == null ? 0 : exitCode(result);
+    }
+
+    /**
+     * Runs the plan as a job with progress and Ctrl-C, prints its report, and returns its result;
+     * null when a host's background took it. Scripts run each push here.
+     */
+    PushResult run(PushPlan plan, CredentialStore credentials, RegistryOptions options) throws IOException {
         var host = io.host();
         // A job in the shell's background prints nothing over the prompt; the shell announces its end.
         var shown = quiet || host != null && host.background() ? ProgressMode.NONE : mode.resolve(io);
@@ -90,7 +99,7 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
                     registries.close();
                     close(socket);
                 }
-                return 0;
+                return null;
             }
         }
         try {
@@ -108,7 +117,7 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
         }
     }
 
-    private int foreground(Job job, Registries registries, LiveProgress live, boolean dashboard) throws IOException {
+    private PushResult foreground(Job job, Registries registries, LiveProgress live, boolean dashboard) throws IOException {
         var host = io.host();
         var finished = new CountDownLatch(1);
         // Ctrl-C on the command line cancels the job; a shell routes it to its foreground job itself.
@@ -154,7 +163,7 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
                 // Ctrl-C: the hook is running and has waited for the summary printed above.
             }
         }
-        return exitCode(result);
+        return result;
     }
 
     private void report(PushResult result) throws IOException {

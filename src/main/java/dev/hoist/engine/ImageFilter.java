@@ -62,6 +62,12 @@ public interface ImageFilter {
         return image -> image.tag() != null && p.test(image.tag());
     }
 
+    /** Matches tags that are semantic versions in the range ({@code >=1.0 <2}, {@code ^1.4}, {@code 1.2}). */
+    static ImageFilter semver(String range) {
+        var r = Semver.range(range);
+        return image -> image.tag() != null && r.test(image.tag());
+    }
+
     /** Images that run on the platform; an index matches when one of its children does. */
     static ImageFilter platform(Platform platform) {
         return image -> runsOn(image.artifact(), platform);
