@@ -68,6 +68,9 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // picocli looks for Groovy closures in annotations when Groovy is on the class path (it is, for
+        // scripts): 300 classes loaded on every start. hoist's annotations hold none.
+        System.setProperty("picocli.disable.closures", "true");
         var io = new Io(System.out, System.err, System.in, System.getenv(), System.console() != null);
         int code = execute(io, args);
         stopHttpSelectors();

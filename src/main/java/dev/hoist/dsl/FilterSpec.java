@@ -48,6 +48,9 @@ public final class FilterSpec {
 
     /** Tags matching a glob, a regex, a semver range ({@code semver('>=1 <2')} or {@code '>=1 <2'}) or any of a list. */
     public Condition tag(Object pattern) {
+        if (pattern instanceof SemverRange range && !range.valid) {
+            return null;
+        }
         if (pattern instanceof SemverRange range) {
             return condition(ImageFilter.semver(range.text), range.toString());
         }
@@ -62,6 +65,8 @@ public final class FilterSpec {
             try {
                 if (item instanceof Pattern p) {
                     all.add(make.apply("re:" + p.pattern()));
+                } else if (item instanceof SemverRange r && !r.valid) {
+                    return null;
                 } else if (item instanceof SemverRange r) {
                     all.add(ImageFilter.semver(r.text));
                 } else {

@@ -206,7 +206,7 @@ public abstract class HoistScript extends Script {
             if (found != null) {
                 return found.invokeMethod(name, args);
             }
-            throw e;
+            return session().missing(e);
         }
     }
 }

@@ -188,7 +188,7 @@ public final class HoistSession implements AutoCloseable {
             if (!checkOnly) {
                 throw e;
             }
-            problems.addAll(e.problems());
+            e.problems().forEach(this::report);
             return null;
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
             var hoist = e instanceof HoistException h && !(e instanceof PlanException) ? h : null;
@@ -196,7 +196,7 @@ public final class HoistSession implements AutoCloseable {
             if (!checkOnly) {
                 throw new ScriptException(List.of(line), hoist != null ? hoist.kind() : HoistException.Kind.USAGE, e);
             }
-            problems.add(line);
+            report(line);
             return null;
         }
     }
@@ -300,8 +300,33 @@ public final class HoistSession implements AutoCloseable {
         if (!checkOnly) {
             throw new ScriptException(List.of(line), HoistException.Kind.USAGE, null);
         }
+        report(line);
+    }
+
+    /** A name no word, method or variable answers: thrown in a run; in check mode reported, and null goes on. */
+    Object missing(RuntimeException e) {
+        if (!checkOnly) {
+            throw e;
+        }
+        // Groovy throws these without a stack trace: the place is where the call is now.
+        e.setStackTrace(Thread.currentThread().getStackTrace());
+        report(describe(e));
+        return null;
+    }
+
+    /** Adds a problem unless one was already reported at the same place (the word check finds typos first). */
+    private void report(String line) {
+        var m = PLACE.matcher(line);
+        if (m.find()) {
+            var place = m.group(1);
+            if (problems.stream().anyMatch(p -> p.startsWith(place))) {
+                return;
+            }
+        }
         problems.add(line);
     }
+
+    private static final java.util.regex.Pattern PLACE = java.util.regex.Pattern.compile("^(.*?:\\d+:\\d+:)");
 
     /** Something that may be fine when the script runs (a file built before, a variable set later). */
     void warning(String message, String hint) {
@@ -328,9 +353,12 @@ public final class HoistSession implements AutoCloseable {
         }
         var text = lines.get(line - 1);
         if (hint != null && !hint.isEmpty()) {
-            int i = text.indexOf(hint);
-            if (i >= 0) {
-                return i + 1;
+            // A name written as a string points at its opening quote.
+            for (var h : List.of("'" + hint + "'", "\"" + hint + "\"", hint)) {
+                int i = text.indexOf(h);
+                if (i >= 0) {
+                    return i + 1;
+                }
             }
         }
         int first = 0;
@@ -511,10 +539,11 @@ public final class HoistSession implements AutoCloseable {
     SemverRange semver(String range) {
         try {
             ImageFilter.semver(range);
+            return new SemverRange(range, true);
         } catch (IllegalArgumentException e) {
             problem("semver('" + range + "'): " + e.getMessage(), range);
+            return new SemverRange(range, false);
         }
-        return new SemverRange(range);
     }
 
     Source archives(List<String> globs) {

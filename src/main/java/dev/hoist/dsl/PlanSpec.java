@@ -47,7 +47,11 @@ public final class PlanSpec {
 
     /** Sources: {@code archives(...)}, {@code layout(...)}, {@code daemon(...)}, {@code build(...)} or a source as {@code hoist push} takes it. */
     public void from(Object... values) {
-        for (var v : values) {
+        for (var v : values == null ? new Object[]{null} : values) {
+            if (v == null) {
+                // An unknown name, already reported where it was written.
+                continue;
+            }
             if (v instanceof Source s) {
                 sources.add(s);
             } else if (v instanceof Collection<?> c) {
@@ -75,7 +79,11 @@ public final class PlanSpec {
 
     /** Targets: {@code registry('name')}, {@code layout('dir')}, or {@code 'HOST[:PORT][/NAMESPACE]'}. */
     public void to(Object... values) {
-        for (var v : values) {
+        for (var v : values == null ? new Object[]{null} : values) {
+            if (v == null) {
+                // An unknown registry, already reported where it was named.
+                continue;
+            }
             if (v instanceof RegistrySpec || v instanceof Source s && s.kind == Source.Kind.LAYOUT) {
                 targets.add(v);
             } else if (v instanceof Collection<?> c) {
@@ -168,5 +176,4 @@ public final class PlanSpec {
     public String toString() {
         return "plan '" + name + "'";
     }
-
 }

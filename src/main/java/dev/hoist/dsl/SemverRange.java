@@ -4,9 +4,12 @@ package dev.hoist.dsl;
 public final class SemverRange {
 
     final String text;
+    /** False when the range did not parse (already reported where it was written). */
+    final boolean valid;
 
-    SemverRange(String text) {
+    SemverRange(String text, boolean valid) {
         this.text = text;
+        this.valid = valid;
     }
 
     @Override
