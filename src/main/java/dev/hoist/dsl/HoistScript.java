@@ -142,6 +142,11 @@ public abstract class HoistScript extends Script {
         return new CredentialRef(CredentialRef.Kind.LOGIN, null, null);
     }
 
+    /** The secret idpbuilder keeps for its Gitea ({@code idpbuilder get secrets -p gitea}), for gitea.cnoe.localtest.me hosts. */
+    public CredentialRef idpbuilder() {
+        return new CredentialRef(CredentialRef.Kind.IDPBUILDER, null, null);
+    }
+
     /** A secret in a file (relative to the script): a password, a token, or {@code USER:PASSWORD} for {@code credentials}. */
     public Secret file(String path) {
         return session().secretFile(path);

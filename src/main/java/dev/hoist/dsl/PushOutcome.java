@@ -78,12 +78,14 @@ public final class PushOutcome {
         return result.duration();
     }
 
+    /** The summary line; under {@code hoist check}, where nothing runs, says so. */
     public String getSummary() {
-        return runner.summary(result);
+        return runner == null ? "not run (hoist check)" : runner.summary(result);
     }
 
+    /** The JSON report, as {@code push --json} writes it; under {@code hoist check}, an empty object. */
     public String toJson() {
-        return runner.json(result);
+        return runner == null ? "{}" : runner.json(result);
     }
 
     /** Writes one {@code REF@DIGEST} line per image pushed or up to date, like skopeo's {@code --digestfile}. */

@@ -95,6 +95,11 @@ public final class RegistrySpec {
         session.checkCredentials(value);
     }
 
+    /** The first that can be read: {@code credentials env('GITEA_USERNAME', 'GITEA_PASSWORD'), idpbuilder()}. */
+    public void credentials(CredentialRef... choices) {
+        credentials(CredentialRef.firstOf(java.util.List.of(choices)));
+    }
+
     /** A file holding {@code USER:PASSWORD}. */
     public void credentials(Secret file) {
         credentials(new CredentialRef(CredentialRef.Kind.USER_PASSWORD_FILE, null, file));

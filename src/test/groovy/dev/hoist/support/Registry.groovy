@@ -12,7 +12,8 @@ import java.security.MessageDigest
  */
 class Registry implements Closeable {
 
-    enum Variant { PLAIN, TLS, BASIC, TOKEN, MTLS }
+    /** TLS_BASIC: TLS with a CA made at test time and htpasswd basic auth, as idpbuilder's Gitea. */
+    enum Variant { PLAIN, TLS, BASIC, TOKEN, MTLS, TLS_BASIC }
 
     static final String USER = 'hoister'
     static final String PASSWORD = 's3cr3t-Pa55-hoist'
@@ -36,6 +37,7 @@ class Registry implements Closeable {
         switch (variant) {
             case Variant.TLS:
             case Variant.MTLS:
+            case Variant.TLS_BASIC:
                 certs = new Certs(new File(dir, 'certs'))
                 tls = """
   tls:
@@ -46,15 +48,12 @@ class Registry implements Closeable {
     clientcas:
       - ${certs.caCert.path}"""
                 }
+                if (variant == Variant.TLS_BASIC) {
+                    auth = htpasswd()
+                }
                 break
             case Variant.BASIC:
-                def htpasswd = new File(dir, 'htpasswd')
-                Proc.ok(['htpasswd', '-Bbc', htpasswd.path, USER, PASSWORD])
-                auth = """
-auth:
-  htpasswd:
-    realm: hoist-test
-    path: ${htpasswd.path}"""
+                auth = htpasswd()
                 break
             case Variant.TOKEN:
                 tokens = new TokenServer(new File(dir, 'token'), USER, PASSWORD)
@@ -89,6 +88,17 @@ ${extraConfig}
 
     private File config
 
+    /** The auth section for htpasswd basic auth of {@link #USER}. */
+    private String htpasswd() {
+        def htpasswd = new File(dir, 'htpasswd')
+        Proc.ok(['htpasswd', '-Bbc', htpasswd.path, USER, PASSWORD])
+        """
+auth:
+  htpasswd:
+    realm: hoist-test
+    path: ${htpasswd.path}"""
+    }
+
     /** Starts the registry process (again), on the same port and storage. */
     void start() {
         process = new ProcessBuilder('docker-registry', 'serve', config.path)
@@ -109,12 +119,12 @@ ${extraConfig}
     /** skopeo flags to read from this registry. */
     List<String> skopeoFlags() {
         def flags = []
-        if (variant == Variant.TLS || variant == Variant.MTLS) {
+        if (variant == Variant.TLS || variant == Variant.MTLS || variant == Variant.TLS_BASIC) {
             flags += ['--tls-verify=true', '--cert-dir', certDirForSkopeo().path]
         } else {
             flags << '--tls-verify=false'
         }
-        if (variant == Variant.BASIC || variant == Variant.TOKEN) {
+        if (variant == Variant.BASIC || variant == Variant.TOKEN || variant == Variant.TLS_BASIC) {
             flags += ['--creds', "${USER}:${PASSWORD}".toString()]
         }
         flags
