@@ -33,7 +33,8 @@ record ScriptRunner(Main.Io io, boolean progress, boolean quiet, boolean reportO
         var shown = reportOnStdout ? new Main.Io(new PrintStream(OutputStream.nullOutputStream()), io.err(), io.in(), io.env(),
                 io.terminal()) : io;
         try {
-            return new PlanRun(shown, progress, quiet, null).run(plan, chain, defaults);
+            return new PlanRun(shown, progress ? ProgressMode.AUTO : ProgressMode.NONE, quiet, null, 0, "hoist run: " + name)
+                    .run(plan, chain, defaults);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

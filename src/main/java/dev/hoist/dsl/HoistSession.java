@@ -744,6 +744,20 @@ public final class HoistSession implements AutoCloseable {
                 }
             }
         }
+        var compression = spec.compression;
+        if (compression == null) {
+            // The registries' own choice, when the plan makes none; they must agree, one compression per plan.
+            var asked = spec.targets.stream().filter(RegistrySpec.class::isInstance).map(t -> ((RegistrySpec) t).compression())
+                    .filter(java.util.Objects::nonNull).distinct().toList();
+            if (asked.size() > 1) {
+                problem(spec + ": its registries ask for different compressions (" + asked
+                        + "); say which with compression on the plan", "compression");
+            }
+            compression = asked.isEmpty() ? null : asked.get(0);
+        }
+        if (compression != null) {
+            b.compression(compression);
+        }
         spec.filters.forEach(f -> f.applyTo(b));
         if (spec.platform != null) {
             b.platform(spec.platform);

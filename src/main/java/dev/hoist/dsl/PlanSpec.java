@@ -34,6 +34,7 @@ public final class PlanSpec {
     PushPlan.OnExisting onExisting = PushPlan.OnExisting.IF_CHANGED;
     Pattern immutable;
     String platform;
+    dev.hoist.image.LayerCompression compression;
 
     PlanSpec(HoistSession session, String name, Path baseDir) {
         this.session = session;
@@ -159,6 +160,20 @@ public final class PlanSpec {
             immutable = regex instanceof Pattern p ? p : Pattern.compile(String.valueOf(regex));
         } catch (java.util.regex.PatternSyntaxException e) {
             session.problem("immutable: not a regular expression: " + e.getDescription(), String.valueOf(regex));
+        }
+    }
+
+    /** How layers hoist compresses (docker-save, daemon, build) are compressed: {@code 'gzip'} (default) or {@code 'zstd'}. */
+    public void compression(String name) {
+        compression(name, 0);
+    }
+
+    /** With a level: gzip 1-9, zstd 1-19 (0 for the default). */
+    public void compression(String name, int level) {
+        try {
+            compression = dev.hoist.image.LayerCompression.of(name, level);
+        } catch (IllegalArgumentException e) {
+            session.problem(e.getMessage() + HoistSession.didYouMean(name, List.of("gzip", "zstd")), name);
         }
     }
 

@@ -27,6 +27,7 @@ public final class RegistrySpec {
     private Integer maxRequests;
     private Long chunkSize;
     private Integer retries;
+    private dev.hoist.image.LayerCompression compression;
 
     RegistrySpec(HoistSession session, String name, Path baseDir) {
         this.session = session;
@@ -170,6 +171,23 @@ public final class RegistrySpec {
             return;
         }
         chunkSize = bytes;
+    }
+
+    /** The compression plans pushing here use unless they say otherwise: {@code 'gzip'} or {@code 'zstd'}. */
+    public void compression(String name) {
+        compression(name, 0);
+    }
+
+    public void compression(String name, int level) {
+        try {
+            compression = dev.hoist.image.LayerCompression.of(name, level);
+        } catch (IllegalArgumentException e) {
+            session.problem(e.getMessage() + HoistSession.didYouMean(name, java.util.List.of("gzip", "zstd")), name);
+        }
+    }
+
+    dev.hoist.image.LayerCompression compression() {
+        return compression;
     }
 
     /** Retries per request on transient failures. */

@@ -193,4 +193,49 @@ println "built \${r.pushed*.target.join(',')}"
         config.Labels.team == 'web'
         hoist(['check', f.path]).exit == 0
     }
+
+    def "daemon('PATTERN') pushes the Docker daemon's matching images, keeping their image IDs"() {
+        given:
+        def dockerd = dev.hoist.support.Dockerd.get()
+        def archive = new File(tmp, 'load.tar')
+        def ids = images().dockerArchive(archive, [[tags: ['dsl/app:1.0'], layers: [['dsl-base', 40_000]]],
+                                                   [tags: ['other/db:1.0'], layers: [['dsl-db', 10_000]]]])
+        dockerd.load(archive)
+        def reg = registry()
+        def f = script('daemon.groovy', """
+plan 'd', { from daemon('dsl/*'); to '${reg.host}/ns' }
+println images('d').collect { it.repository + ':' + it.tag }.join(',')
+push 'd'
+""")
+
+        when:
+        def run = hoist(['run', f.path, '-q'], dockerd.env())
+
+        then:
+        run.exit == 0
+        run.out.contains('dsl/app:1.0')
+        !run.out.contains('other/db')
+        reg.manifest('ns/dsl/app', '1.0').config.digest == ids[0]
+    }
+
+    def "compression on a plan, or on its registry, picks how hoist compresses layers"() {
+        given:
+        def reg = registry()
+        def f = script('zstd.groovy', """
+registry 'z', { host '${reg.host}'; namespace 'z'; compression 'zstd' }
+plan 'byRegistry', { from 'dist/app.tar'; select { tag '1.0.0' }; to registry('z') }
+plan 'byPlan', { from 'dist/app.tar'; select { tag '1.1.0' }; to '${reg.host}/p'; compression 'zstd', 3 }
+push 'byRegistry'
+push 'byPlan'
+""")
+
+        when:
+        def run = hoist(['run', f.path, '-q'])
+
+        then:
+        run.exit == 0
+        reg.manifest('z/demo/app', '1.0.0').layers.every { it.mediaType.endsWith('+zstd') }
+        reg.manifest('p/demo/app', '1.1.0').layers.every { it.mediaType.endsWith('+zstd') }
+        reg.copyOut('p/demo/app', '1.1.0', new File(tmp, 'rb')).exists()
+    }
 }
