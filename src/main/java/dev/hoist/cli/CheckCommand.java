@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:no problem (warnings may be printed)", "2:problems found"})
 final class CheckCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The script to check.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The script to check; - reads it from standard input.")
     Path file;
 
     @Option(names = "-P", paramLabel = "NAME=VALUE", description = "A parameter, params.NAME in the script; may repeat.")
@@ -44,7 +44,7 @@ final class CheckCommand implements Callable<Integer> {
         try (var session = new HoistSession(io.env(), RunCommand.params(params), quiet, null).checkOnly(true)) {
             var problems = new ArrayList<String>();
             try {
-                session.evaluate(file);
+                ScriptFiles.evaluate(session, file, io);
             } catch (ScriptException e) {
                 problems.addAll(e.problems());
             }

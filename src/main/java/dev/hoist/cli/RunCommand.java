@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:every push succeeded", "1:a push failed", "2:a script or input error", "130:cancelled"})
 final class RunCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The script, e.g. release.groovy.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The script, e.g. release.groovy; - reads it from standard input.")
     Path file;
 
     @Option(names = "-P", paramLabel = "NAME=VALUE", description = "A parameter, params.NAME in the script; may repeat.")
@@ -72,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
         try (var session = new HoistSession(io.env(), params(params), io.out(), runner).dryRun(dryRun)) {
             int code = 0;
             try {
-                session.evaluate(file);
+                ScriptFiles.evaluate(session, file, io);
             } catch (ScriptException e) {
                 e.problems().forEach(io.err()::println);
                 if (Verbosity.verbose() && e.getCause() != null) {

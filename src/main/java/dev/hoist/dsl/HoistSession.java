@@ -57,6 +57,7 @@ public final class HoistSession implements AutoCloseable {
     private final Map<String, String> params;
     private final Binding binding = new Binding();
     private final GroovyClassLoader loader;
+    private final CompilerConfiguration config = new CompilerConfiguration();
     private final RegistryOptions defaults;
     private PushRunner runner;
     private boolean checkOnly;
@@ -90,10 +91,18 @@ public final class HoistSession implements AutoCloseable {
                 Dirs.config().resolve("certs.d"), null, null, Dirs.cache().resolve("uploads"));
         binding.setVariable(BINDING, this);
         binding.setVariable("out", out);
-        var config = new CompilerConfiguration();
         config.setScriptBaseClass(HoistScript.class.getName());
         config.addCompilationCustomizers(new ImportCustomizer().addStarImports("java.time"));
         loader = new GroovyClassLoader(HoistSession.class.getClassLoader(), config);
+    }
+
+    /**
+     * Adds compilation customizers for every script evaluated from now on (the shell keeps
+     * top-level {@code def}s in the binding and makes loops interruptible by Ctrl-C).
+     */
+    public HoistSession customize(org.codehaus.groovy.control.customizers.CompilationCustomizer... customizers) {
+        config.addCompilationCustomizers(customizers);
+        return this;
     }
 
     /** Declarations only: nothing is pushed, no registry contacted, problems gathered instead of thrown. */
@@ -646,6 +655,10 @@ public final class HoistSession implements AutoCloseable {
             return new PushOutcome(empty, runner, currentDir());
         }
         var result = runner.run(spec.getName(), plan);
+        if (result == null) {
+            // The runner sent it to the background (the shell's push 'p' &): no result yet.
+            return null;
+        }
         results.add(result);
         if (result.cancelled()) {
             throw new HoistException("cancelled", HoistException.Kind.CANCELLED);

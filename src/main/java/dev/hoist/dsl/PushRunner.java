@@ -10,7 +10,7 @@ import dev.hoist.engine.PushResult;
  */
 public interface PushRunner {
 
-    /** Runs the plan on the engine and returns when it ended. */
+    /** Runs the plan on the engine and returns when it ended; null when it was sent to the background (then push returns null). */
     PushResult run(String name, PushPlan plan);
 
     /** The one-line summary of a result, as the face prints it. */

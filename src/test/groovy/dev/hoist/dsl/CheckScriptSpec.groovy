@@ -151,4 +151,16 @@ images 'relase'
         run.exit == 2
         run.err.contains(":3:8: unknown plan 'relase'; did you mean 'release'?")
     }
+
+    def "run - and check - read the script from standard input, its problems named <stdin>"() {
+        when:
+        def ok = Hoist.run(['run', '-'], [PATH: System.getenv('PATH')], 'println "from stdin ${params.x}"\n')
+        def bad = Hoist.run(['check', '-'], [PATH: System.getenv('PATH')], "plan 'p', {\n  from 'a.tar'; to 'h:1/x'; retrys 2\n}\n")
+
+        then:
+        ok.exit == 0
+        ok.out.contains('from stdin null')
+        bad.exit == 2
+        bad.err.contains("<stdin>:2:29: unknown word 'retrys' in a plan; did you mean 'retries'?")
+    }
 }
