@@ -31,7 +31,7 @@ record ScriptRunner(Main.Io io, boolean progress, boolean quiet, boolean reportO
         var hosts = plan.items().stream().map(i -> i.target().registry()).filter(r -> !r.startsWith("oci:")).distinct().toList();
         var chain = CredentialChain.standard(null, io.env(), Dirs.config()).forRegistries(hosts);
         var shown = reportOnStdout ? new Main.Io(new PrintStream(OutputStream.nullOutputStream()), io.err(), io.in(), io.env(),
-                io.terminal()) : io;
+                io.terminal(), io.host()) : io;
         try {
             return new PlanRun(shown, progress ? ProgressMode.AUTO : ProgressMode.NONE, quiet, null, 0, "hoist run: " + name)
                     .run(plan, chain, defaults);
