@@ -389,7 +389,9 @@ public final class HoistSession implements AutoCloseable {
             var name = m.getMethod();
             var where = at(e.getStackTrace(), name);
             if (Words.ALL.contains(name)) {
-                return where + "'" + name + "' does not take " + arguments(m.getArguments()) + usage(name);
+                // The values given to a secret's word are never echoed.
+                var secret = java.util.Set.of("password", "token", "credentials", "username").contains(name);
+                return where + "'" + name + "' does not take " + arguments(m.getArguments(), secret) + usage(name);
             }
             return where + "unknown word '" + name + "'" + didYouMean(name, Words.ALL);
         }
@@ -414,13 +416,13 @@ public final class HoistSession implements AutoCloseable {
                 || type.getPackageName().equals(HoistSession.class.getPackageName());
     }
 
-    private static String arguments(Object[] args) {
+    private static String arguments(Object[] args, boolean secret) {
         if (args == null || args.length == 0) {
             return "no arguments";
         }
         var types = new ArrayList<String>();
         for (var a : args) {
-            types.add(describe(a));
+            types.add(secret && a instanceof CharSequence ? "a string" : describe(a));
         }
         return "(" + String.join(", ", types) + ")";
     }

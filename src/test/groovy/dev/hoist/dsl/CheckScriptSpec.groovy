@@ -163,4 +163,18 @@ images 'relase'
         bad.exit == 2
         bad.err.contains("<stdin>:2:29: unknown word 'retrys' in a plan; did you mean 'retries'?")
     }
+
+    def "a secret given to a word the wrong way is not echoed in the error"() {
+        given:
+        def f = script("""registry 'r', { host 'h.example.com'; password 'hunter2-secret', 'extra' }
+""")
+
+        when:
+        def run = hoist(['check', f.path])
+
+        then:
+        run.exit == 2
+        run.err.contains("'password' does not take (a string, a string)")
+        !run.err.contains('hunter2-secret')
+    }
 }
