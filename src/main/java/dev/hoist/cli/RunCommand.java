@@ -36,9 +36,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Every push becomes a dry run: nothing is written anywhere.")
     boolean dryRun;
 
-    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Show progress on stderr: live on a terminal, a line per event elsewhere (default: on).")
-    boolean progress;
+    @Option(names = "--progress", arity = "0..1", paramLabel = "MODE", fallbackValue = "auto",
+            converter = ProgressMode.Converter.class, preprocessor = ProgressMode.OptionalMode.class,
+            description = "Progress of each push on stderr: auto (the default), live, plain, or json (one event per line).")
+    ProgressMode progress;
+
+    @Option(names = "--no-progress", description = "No progress on stderr: only the summaries, errors and the pushed references.")
+    boolean noProgress;
 
     @Mixin
     ReportOptions report = new ReportOptions();
@@ -67,7 +71,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var runner = new ScriptRunner(io, progress, report.quiet, "-".equals(report.json),
+        var mode = noProgress ? ProgressMode.NONE : progress != null ? progress : ProgressMode.AUTO;
+        if (mode == ProgressMode.DASHBOARD) {
+            throw new HoistException("hoist run has no dashboard: use --progress live, plain or json", HoistException.Kind.USAGE);
+        }
+        var runner = new ScriptRunner(io, mode, report.quiet, "-".equals(report.json),
                 new ConnectionOptions().options(5, 0, 8));
         try (var session = new HoistSession(io.env(), params(params), io.out(), runner).dryRun(dryRun)) {
             int code = 0;

@@ -19,7 +19,7 @@ import java.io.UncheckedIOException;
  *
  * @param reportOnStdout the run's JSON report goes to stdout, so pushed references do not
  */
-record ScriptRunner(Main.Io io, boolean progress, boolean quiet, boolean reportOnStdout, RegistryOptions defaults)
+record ScriptRunner(Main.Io io, ProgressMode progress, boolean quiet, boolean reportOnStdout, RegistryOptions defaults)
         implements PushRunner {
 
     @Override
@@ -33,7 +33,7 @@ record ScriptRunner(Main.Io io, boolean progress, boolean quiet, boolean reportO
         var shown = reportOnStdout ? new Main.Io(new PrintStream(OutputStream.nullOutputStream()), io.err(), io.in(), io.env(),
                 io.terminal(), io.host()) : io;
         try {
-            return new PlanRun(shown, progress ? ProgressMode.AUTO : ProgressMode.NONE, quiet, null, 0, "hoist run: " + name)
+            return new PlanRun(shown, progress, quiet, null, 0, "hoist run: " + name)
                     .run(plan, chain, defaults);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
