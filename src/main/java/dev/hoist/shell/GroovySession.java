@@ -44,6 +44,9 @@ final class GroovySession {
 
     private final Binding binding;
     private final Loader loader;
+    /** The name of the class Groovy makes for a typed line, numbered after it: errors name it. */
+    static final String LINE_CLASS = "hoist_line";
+
     private int lines;
     private boolean lastWasAssignment;
 
@@ -63,7 +66,7 @@ final class GroovySession {
     }
 
     Result evaluate(String code) {
-        return run(code, "hoist_line" + (++lines) + ".groovy");
+        return run(code, LINE_CLASS + (++lines) + ".groovy");
     }
 
     /** {@code load 'file.groovy'}: the script runs in the session, its top-level variables stay. */

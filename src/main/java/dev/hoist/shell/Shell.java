@@ -8,6 +8,7 @@ import dev.hoist.engine.Job;
 import dev.hoist.engine.Jobs;
 import groovy.lang.Binding;
 import groovy.lang.Closure;
+import groovy.lang.MissingPropertyException;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.jline.reader.EOFError;
@@ -326,6 +327,15 @@ public final class Shell {
             var first = errors.isEmpty() ? e.getMessage() : String.valueOf(errors.get(0).toString());
             io.err().println("hoist: " + firstLine(first.replaceFirst("^.*?\\.groovy: ", "")));
             return HoistException.Kind.USAGE.exitCode;
+        } catch (MissingPropertyException e) {
+            // A word the session does not know (`clear`, a typo of a command): say so in the shell's terms,
+            // not as a property of the class Groovy generated for the line (hoist_line3).
+            if (e.getType() != null && e.getType().getName().startsWith(GroovySession.LINE_CLASS)) {
+                io.err().println("hoist: unknown command or variable '" + e.getProperty() + "' (help lists the commands)");
+                return HoistException.Kind.USAGE.exitCode;
+            }
+            io.err().println("hoist: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             // Groovy throws checked exceptions without declaring them: ThreadInterrupt's InterruptedException among them.
             var hoist = HoistException.find(e);

@@ -125,7 +125,7 @@ class ShellSpec extends Specification {
         shell.type('\u0004')
 
         then:
-        shell.awaitExit() == 1
+        shell.awaitExit() == 2
     }
 
     def "exit leaves with exit code 0 when nothing failed"() {
@@ -216,7 +216,7 @@ class ShellSpec extends Specification {
         noExceptionThrown()
     }
 
-    def "hoist shell reads a session from stdin: no prompts, one result per line, the last failure's exit code"() {
+    def "hoist shell reads a session from stdin: no prompts, one result per line, an unknown word named in one line, the last failure's exit code"() {
         when:
         def run = Hoist.run(['shell'], [HOME: tmp.toString()], '''\
 def plans = ['a', 'b']
@@ -231,12 +231,13 @@ images --help
 ''')
 
         then:
-        run.exit == 1
+        run.exit == 2
         run.out.readLines().take(2) == ['2', 'X']
         run.out.contains('Usage: hoist images')
         run.out.readLines().last() == '2'
         !run.out.contains('hoist>')
-        run.err.contains('nosuch')
+        run.err.readLines().contains("hoist: unknown command or variable 'nosuch' (help lists the commands)")
+        !run.err.contains('hoist_line')
         !run.out.contains('\u001B[')
     }
 }
