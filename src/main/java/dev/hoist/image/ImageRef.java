@@ -123,8 +123,10 @@ public record ImageRef(String registry, String repository, String tag, Digest di
 
     @Override
     public String toString() {
-        // A layout target named by a bare tag (oci:DIR:TAG, as skopeo writes it) has no repository.
-        var s = repository.isEmpty() ? registry : registry + "/" + repository;
+        // A layout target named by a bare tag (oci:DIR:TAG, as skopeo writes it) has no repository; one with a
+        // repository is oci:DIR:REPO:TAG, split at the first ':' as skopeo does (oci:DIR/REPO would be another directory).
+        var s = repository.isEmpty() ? registry
+                : registry + (registry.startsWith("oci:") ? ":" : "/") + repository;
         if (tag != null) {
             s += ":" + tag;
         }

@@ -23,6 +23,17 @@ class ImageRefSpec extends Specification {
         'registry.example.com/app@sha256:' + 'a' * 64          | 'registry.example.com'             | 'app'               | null
     }
 
+    def "a layout target reads as skopeo reads it: #expected"() {
+        expect:
+        new ImageRef(registry, repository, tag, null).toString() == expected
+
+        where:
+        registry            | repository | tag   | expected
+        'oci:/srv/mirror'   | 'demo/app' | '1.0' | 'oci:/srv/mirror:demo/app:1.0'
+        'oci:/srv/mirror'   | ''         | '1.0' | 'oci:/srv/mirror:1.0'
+        'localhost:5000'    | 'demo/app' | '1.0' | 'localhost:5000/demo/app:1.0'
+    }
+
     def "rejects #text with a message naming the problem"() {
         when:
         ImageRef.parse(text)
