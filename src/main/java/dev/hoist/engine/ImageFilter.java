@@ -44,12 +44,21 @@ public interface ImageFilter {
 
     /**
      * Matches the repository name as the source gives it ({@code demo/app}). A pattern is a glob
-     * ({@code demo/*}, {@code **} crosses '/'), or a regular expression written {@code /.../} or
-     * {@code re:...}.
+     * ({@code demo/*}, {@code **} crosses '/'; without '/' it matches the last part too), or a
+     * regular expression written {@code /.../} or {@code re:...}.
      */
     static ImageFilter repository(String pattern) {
         var p = NamePattern.compile(pattern);
-        return image -> image.repository() != null && p.test(Mapping.sourceName(image.repository()));
+        // As in .gitignore: a glob without '/' names the last part at any depth ('*-debug' matches
+        // demo/app-debug), so a pattern about names need not spell out every namespace.
+        boolean anyDepth = !pattern.contains("/") && !pattern.startsWith("re:");
+        return image -> {
+            if (image.repository() == null) {
+                return false;
+            }
+            var name = Mapping.sourceName(image.repository());
+            return p.test(name) || anyDepth && p.test(name.substring(name.lastIndexOf('/') + 1));
+        };
     }
 
     /** Matches the tag by glob, regex ({@code /.../}, {@code re:}) or semver range ({@code >=1.2 <2}). */

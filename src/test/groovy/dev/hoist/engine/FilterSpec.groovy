@@ -68,6 +68,11 @@ class FilterSpec extends Specification {
         'library/*'        | 'docker.io/library/busybox'  | false
         'busybox'          | 'docker.io/library/busybox'  | true
         'app'              | 'localhost:5000/app'         | true
+        '*-debug'          | 'demo/app-debug'             | true
+        '*-debug'          | 'demo/app'                   | false
+        'app'              | 'team/web/app'               | true
+        'app'              | 'demo/app-debug'             | false
+        'demo/*-debug'     | 'x/demo/app-debug'           | false
     }
 
     def "tag globs and ranges"() {
