@@ -36,7 +36,7 @@ final class AttachCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!io.terminal()) {
-            throw new HoistException("hoist attach shows a dashboard and needs a terminal (hoist ps lists the running pushes)",
+            throw new HoistException("attach shows a dashboard and needs a terminal (hoist ps lists the running pushes)",
                     HoistException.Kind.USAGE);
         }
         var unusable = Dashboard.unusable(io.env());

@@ -84,7 +84,7 @@ class DashboardJobSpec extends IntegrationSpec {
         push.err.contains('the dashboard needs a terminal')
         !reg.hasTag('demo/one', '1.0')
         attach.exit == 2
-        attach.err.trim() == 'hoist: hoist attach shows a dashboard and needs a terminal (hoist ps lists the running pushes)'
+        attach.err.trim() == 'hoist: attach shows a dashboard and needs a terminal (hoist ps lists the running pushes)'
 
         when: 'on a terminal with no push running'
         def out = new ByteArrayOutputStream()
