@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /** How to reach and log in to registries: the options {@code push} and {@code login} share. */
 final class ConnectionOptions {
@@ -41,9 +42,9 @@ final class ConnectionOptions {
     @Option(names = "--key", paramLabel = "FILE", description = "The client certificate's private key (PEM).")
     Path key;
 
-    RegistryOptions options(int retries, long chunkSize, int maxPerRegistry) {
+    RegistryOptions options(Map<String, String> env, int retries, long chunkSize, int maxPerRegistry) {
         return new RegistryOptions(insecure, caCert, retries, chunkSize, Duration.ofSeconds(30), maxPerRegistry,
-                Dirs.config().resolve("certs.d"), cert, key, Dirs.cache().resolve("uploads"));
+                Dirs.config(env).resolve("certs.d"), cert, key, Dirs.cache(env).resolve("uploads"));
     }
 
     /** Credentials from the flags, or null when none were given (the chain looks elsewhere). */

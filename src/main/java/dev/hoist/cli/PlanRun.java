@@ -70,7 +70,7 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
         plan.items().stream().map(i -> i.target().registry()).filter(r -> !r.startsWith("oci:")).distinct()
                 .forEach(credentials::lookup);
         var registries = new Registries(credentials, options, plan.registries());
-        var engine = new PushEngine(registries, new BlobInfoCache(Dirs.cache()));
+        var engine = new PushEngine(registries, new BlobInfoCache(Dirs.cache(io.env())));
         var listeners = new ArrayList<PushListener>();
         LiveProgress live = null;
         switch (shown) {

@@ -45,7 +45,7 @@ public final class DockerConfig implements CredentialSource {
         }
         var dockerConfig = env.get("DOCKER_CONFIG");
         out.add(dockerConfig != null ? Path.of(dockerConfig, "config.json")
-                : Path.of(System.getProperty("user.home"), ".docker", "config.json"));
+                : dev.hoist.Dirs.home(env).resolve(".docker").resolve("config.json"));
         return out;
     }
 

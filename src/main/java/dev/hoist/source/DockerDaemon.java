@@ -79,7 +79,7 @@ public final class DockerDaemon {
     private static String contextHost(Map<String, String> env) {
         try {
             var configDir = env.get("DOCKER_CONFIG") != null ? Path.of(env.get("DOCKER_CONFIG"))
-                    : Path.of(System.getProperty("user.home"), ".docker");
+                    : dev.hoist.Dirs.home(env).resolve(".docker");
             var name = env.get("DOCKER_CONTEXT");
             if (name == null && Files.isRegularFile(configDir.resolve("config.json"))) {
                 name = Json.text(Json.parse(Files.readAllBytes(configDir.resolve("config.json")), "docker config"), "currentContext");

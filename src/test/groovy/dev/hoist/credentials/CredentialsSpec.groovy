@@ -1,5 +1,6 @@
 package dev.hoist.credentials
 
+import dev.hoist.support.Hoist
 import dev.hoist.support.IntegrationSpec
 import dev.hoist.support.Registry
 import groovy.json.JsonOutput
@@ -132,6 +133,28 @@ printf '{"ServerURL":"%s","Username":"${user}","Secret":"${secret}"}' "\$server"
         then:
         logout.exit == 0
         push(reg, [:]).exit == 1
+    }
+
+    def '$HOME decides where logins are kept and which docker config is read, not the JVM user.home'() {
+        given: 'two homes other than the one in the password database, and no directory set by property'
+        System.clearProperty('hoist.config.dir')
+        def reg = registry(Registry.Variant.BASIC)
+        def loginHome = new File(tmp, 'login-home')
+        def dockerHome = new File(tmp, 'docker-home')
+        new File(dockerHome, '.docker').mkdirs()
+        new File(dockerHome, '.docker/config.json').text = JsonOutput.toJson([auths: [(reg.host): [auth: basic(USER, PASSWORD)]]])
+        def env = { File home -> [PATH: System.getenv('PATH'), HOME: home.path] }
+
+        when:
+        def login = Hoist.run(['login', reg.host, '-u', USER, '--password-stdin'], env(loginHome), PASSWORD)
+
+        then:
+        login.exit == 0
+        new File(loginHome, '.config/hoist/credentials.json').text.contains(reg.host)
+
+        expect: 'a push finds the login of its $HOME, and the docker config of its $HOME'
+        Hoist.run(['push', archive.path, "${reg.host}/giteaadmin/app:1.0".toString(), '-q'], env(loginHome)).exit == 0
+        Hoist.run(['push', archive.path, "${reg.host}/giteaadmin/app:2.0".toString(), '-q'], env(dockerHome)).exit == 0
     }
 
     def "a credentials file others can read is refused with one line"() {
