@@ -51,6 +51,9 @@ public final class RegistryClient {
     private final Retry.Listener retryListener;
     private final Semaphore inFlight;
     private volatile boolean pinged;
+    /** The last answer to /v2/ that asked to wait (429 or 503 with Retry-After), and until when; guarded by this. */
+    private RegistryException pingRefused;
+    private long pingRetryAt;
     /** PATCH chunk size in use: the option's, or smaller once the registry refused a body as too large (413). */
     private volatile long chunkSize;
     private final UploadSessions sessions;
@@ -449,12 +452,24 @@ public final class RegistryClient {
             if (pinged) {
                 return;
             }
+            if (pingRefused != null) {
+                // Told to come back later: every thread waits for that moment, none asks before it.
+                long left = pingRetryAt - System.nanoTime();
+                if (left > 0) {
+                    throw new RegistryException(pingRefused.getMessage(), pingRefused.status(), Duration.ofNanos(left));
+                }
+            }
             var r = transport.ping();
             if (r.statusCode() == 401) {
                 authenticator.learn(r);
             } else if (r.statusCode() != 200) {
-                throw new RegistryException(host + ": not a registry, or not reachable as one (GET /v2/ answered "
+                var refused = new RegistryException(host + ": not a registry, or not reachable as one (GET /v2/ answered "
                         + ErrorBody.describe(r.statusCode(), r.body()) + ")", r.statusCode(), retryAfter(r));
+                if (refused.retryAfter() != null) {
+                    pingRefused = refused;
+                    pingRetryAt = System.nanoTime() + refused.retryAfter().toNanos();
+                }
+                throw refused;
             }
             pinged = true;
         }

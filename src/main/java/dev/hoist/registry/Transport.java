@@ -108,12 +108,20 @@ final class Transport {
      * machine, and a TLS handshake costs a plain one a quarter of a second of start-up.
      */
     HttpResponse<byte[]> ping() throws IOException {
+        if (base != null) {
+            // The scheme is known from an earlier answer (a 429 or 5xx being retried): ask it again.
+            var v2 = base.resolve("/v2/");
+            return send(HttpRequest.newBuilder(v2).GET().timeout(PING_TIMEOUT), v2);
+        }
         boolean tlsConfigured = !tlsFiles.caCerts().isEmpty() || tlsFiles.clientCert() != null;
         if (isLoopback(host) && !tlsConfigured) {
             var http = URI.create("http://" + host + "/");
             try {
                 var response = send(HttpRequest.newBuilder(http.resolve("/v2/")).GET().timeout(LOOPBACK_TLS_PROBE), http.resolve("/v2/"));
-                if (response.statusCode() == 200 || response.statusCode() == 401) {
+                // Any HTTP answer, a 429 or a 503 too, proves the port speaks plain HTTP (the caller
+                // retries what is not 200 or 401 by the usual rules, Retry-After included), except
+                // the 400 a TLS server (Go's among them) gives a plain request.
+                if (!speaksTlsInstead(response)) {
                     log.debug("{} speaks plain HTTP", host);
                     base = http;
                     return response;
@@ -144,13 +152,17 @@ final class Transport {
             } catch (IOException plain) {
                 throw neither(e);
             }
-            if (response.statusCode() != 200 && response.statusCode() != 401) {
+            if (speaksTlsInstead(response)) {
                 throw neither(e);
             }
             log.debug("{} speaks plain HTTP", host);
             base = http;
             return response;
         }
+    }
+
+    private static boolean speaksTlsInstead(HttpResponse<byte[]> response) {
+        return response.statusCode() == 400;
     }
 
     /** Neither HTTPS nor HTTP worked: the HTTPS failure says more. */

@@ -76,6 +76,30 @@ class FaultSpec extends IntegrationSpec {
         proxy.seen.count { it.at > limited.at && it.at < limited.at + 1900 } == 0
     }
 
+    def "a 429 to the very first /v2/ of a loopback registry proves plain HTTP: Retry-After is waited, no TLS probe"() {
+        given:
+        def image = archive('one.tar', [[tags: ['demo/app:1'], layers: [['l', 10_000]]]])
+        def once = true
+        proxy.rule = { FaultProxy.Seen s ->
+            if (once && s.path == '/v2/') {
+                once = false
+                return 'retry-after:2'
+            }
+            null
+        }
+
+        when:
+        def run = hoist(['push', image.path, "${proxy.host}/app:1".toString(), '-q', '-v'])
+
+        then:
+        run.exit == 0
+        def limited = proxy.seen.find { it.fault == 'retry-after:2' }
+        def next = proxy.seen[proxy.seen.indexOf(limited) + 1]
+        next.path == '/v2/'
+        next.at - limited.at >= 1900
+        !run.err.contains('https://')
+    }
+
     def "413 above 8 MiB: hoist switches to chunks below the limit and keeps them for the run"() {
         given:
         def image = archive('big.tar', [
