@@ -4,7 +4,7 @@ ensure_prereqs() {
   local need=() cmd pkg
   for pair in "docker-registry:docker-registry" "skopeo:skopeo" "openssl:openssl" "htpasswd:apache2-utils" "dockerd:docker.io" \
               "java:openjdk-17-jdk-headless" "mvn:maven" "curl:curl" "python3:python3" "/usr/bin/time:time" \
-              "ssh:openssh-client" "ssh-keygen:openssh-client" "tmux:tmux" \
+              "ssh:openssh-client" "ssh-keygen:openssh-client" "tmux:tmux" "zsh:zsh" "fish:fish" \
               "gzip:gzip" "zstd:zstd"; do
     cmd="${pair%%:*}"; pkg="${pair#*:}"
     command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")

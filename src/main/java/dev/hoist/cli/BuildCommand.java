@@ -31,9 +31,10 @@ import java.util.concurrent.Callable;
  * through hoist's engine ({@code hoist push} of the built archive), never through Jib.
  */
 @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Builds an image from a directory (Jib Core), reproducibly, then pushes it with hoist's engine,",
-                "writes it to an OCI layout or a tar, or loads it into the Docker daemon.",
-                "DIR's contents go to --dest (default /app) in one layer on top of --from (default scratch)."})
+        header = "Builds an image from a directory and pushes, writes or loads it.",
+        description = {"The image is built with Jib Core, reproducibly, then pushed with hoist's engine, written to an OCI layout "
+                + "or a tar, or loaded into the Docker daemon. DIR's contents go to --dest (default /app) in one layer "
+                + "on top of --from (default scratch)."})
 final class BuildCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", description = "The directory to build from.")
@@ -139,12 +140,12 @@ final class BuildCommand implements Callable<Integer> {
         if (to != null && !to.startsWith("oci:")) {
             targets.add(to.contains("/") ? to.substring(0, to.indexOf('/')) : to);
         }
-        var credentials = CredentialChain.standard(connection.credentials(io), io.env(), Dirs.config()).forRegistries(targets);
-        var options = connection.options(5, 0, 8);
+        var credentials = CredentialChain.standard(connection.credentials(io), io.env(), Dirs.config(io.env())).forRegistries(targets);
+        var options = connection.options(io.env(), 5, 0, 8);
         boolean insecureBase = prepareBase(options);
         var name = tag.contains(":") && tag.lastIndexOf(':') > tag.lastIndexOf('/') ? tag : tag + ":latest";
         try {
-            var out = tar != null ? tar : Files.createTempFile(Files.createDirectories(Dirs.cache().resolve("spool")), "build-", ".tar");
+            var out = tar != null ? tar : Files.createTempFile(Files.createDirectories(Dirs.cache(io.env()).resolve("spool")), "build-", ".tar");
             try {
                 build.buildTar(out, name, credentials, insecureBase);
                 if (tar != null) {

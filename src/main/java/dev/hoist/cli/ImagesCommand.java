@@ -24,8 +24,8 @@ import java.util.concurrent.Callable;
 
 /** {@code hoist images SOURCE...}: what a plan would push, as a table or JSON. */
 @Command(name = "images", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Lists the images in sources, with the filters push takes: repository, tag, platforms,",
-                "size, image ID and manifest digest."})
+        header = "Lists the images in sources, with the filters push takes.",
+        description = {"Shows each image's repository, tag, platforms, size, image ID and manifest digest, as a table or JSON."})
 final class ImagesCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "SOURCE", arity = "0..*", description = "oci:DIR, oci-archive:FILE, docker-archive:FILE, docker-daemon:REPO:TAG, or a path.")

@@ -18,8 +18,10 @@ import java.util.concurrent.Callable;
 
 /** {@code hoist login REGISTRY}: checks credentials against the registry, then stores them. */
 @Command(name = "login", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Checks a login against a registry and stores it: in the Secret Service keyring where one",
-                "answers, otherwise in ~/.config/hoist/credentials.json (mode 0600).",
+        header = "Checks a login against a registry and stores it.",
+        description = {"The login goes to the Secret Service keyring where one answers, otherwise to "
+                + "~/.config/hoist/credentials.json (mode 0600).",
+                "",
                 "Prefer --password-stdin: a password given with -p is visible to other users."})
 final class LoginCommand implements Callable<Integer> {
 
@@ -43,7 +45,7 @@ final class LoginCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var store = new HoistStore(Dirs.config(), new Keyring(io.env()));
+        var store = new HoistStore(Dirs.config(io.env()), new Keyring(io.env()));
         if (list) {
             var logins = new java.util.LinkedHashMap<String, String>();
             store.list().forEach(logins::putIfAbsent);
@@ -66,7 +68,7 @@ final class LoginCommand implements Callable<Integer> {
             throw new HoistException("login stores a user name and password (or token as password): use -u USER --password-stdin",
                     HoistException.Kind.USAGE);
         }
-        var registries = new Registries(new CredentialChain(credentials, java.util.List.of()), connection.options(2, 0, 4));
+        var registries = new Registries(new CredentialChain(credentials, java.util.List.of()), connection.options(io.env(), 2, 0, 4));
         if (!registries.client(host).login()) {
             io.err().println(host + " asks for no login; storing the credentials anyway");
         }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 /** {@code hoist logout REGISTRY}: removes a stored login (keyring entry and file entry). */
-@Command(name = "logout", mixinStandardHelpOptions = true, description = "Removes the login hoist stored for a registry.")
+@Command(name = "logout", mixinStandardHelpOptions = true, header = "Removes the login hoist stored for a registry.")
 final class LogoutCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "REGISTRY", description = "HOST[:PORT].")
@@ -24,7 +24,7 @@ final class LogoutCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var host = registry.replaceFirst("^[a-z]+://", "").replaceFirst("/.*$", "");
-        var store = new HoistStore(Dirs.config(), new Keyring(io.env()));
+        var store = new HoistStore(Dirs.config(io.env()), new Keyring(io.env()));
         if (store.remove(host)) {
             io.err().println("Removed login for " + host);
         } else {

@@ -16,10 +16,10 @@ import java.util.function.Consumer;
 
 /** {@code hoist}: the entry point. */
 @Command(name = "hoist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Puts container images into OCI registries.",
+        header = "Puts container images into OCI registries.",
         subcommands = {PushCommand.class, BuildCommand.class, ImagesCommand.class, LoginCommand.class, LogoutCommand.class,
                 ServeCommand.class, PsCommand.class, AttachCommand.class, ShellCommand.class, RunCommand.class,
-                CheckCommand.class, CommandLine.HelpCommand.class},
+                CheckCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a push failed (registry error, network)", "2:bad usage or unreadable input",
                 "130:cancelled (Ctrl-C)"})
@@ -110,6 +110,9 @@ public final class Main implements Callable<Integer> {
         var cli = new CommandLine(new Main(io), new Factory(io));
         cli.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8));
+        // Help fits the terminal it is read on; elsewhere (pipes, tests) picocli's 80 columns.
+        cli.setUsageHelpAutoWidth(io.terminal());
+        HelpLayout.install(cli);
         cli.setParameterExceptionHandler((e, a) -> {
             io.err().println("hoist: " + e.getMessage());
             io.err().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more.");
@@ -172,6 +175,9 @@ public final class Main implements Callable<Integer> {
             }
             if (cls == CheckCommand.class) {
                 return cls.cast(new CheckCommand(io));
+            }
+            if (cls == CompletionCommand.class) {
+                return cls.cast(new CompletionCommand(io));
             }
             return CommandLine.defaultFactory().create(cls);
         }

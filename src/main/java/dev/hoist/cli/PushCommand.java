@@ -23,20 +23,21 @@ import java.util.concurrent.Callable;
 @Command(name = "push", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = {"hoist push [OPTIONS] SOURCE TARGET",
                 "   or: hoist push [OPTIONS] SOURCE... --to HOST[:PORT][/NAMESPACE] [--to oci:DIR]..."},
+        header = "Pushes images from archives, layouts and the daemon to registries.",
+        // One element per paragraph: picocli wraps them to the terminal's width.
         description = {
-                "Pushes images from docker-save archives and OCI layouts to registries.",
+                "SOURCE is oci:DIR[:NAME|@DIGEST], oci-archive:FILE[:NAME], docker-archive:FILE[:REPO:TAG|:@N], "
+                        + "docker-daemon:REPO:TAG, or a path (a layout directory or a tar, recognised by its content). "
+                        + "NAME is split off at the first ':' as skopeo does (oci:dir:docker.io/library/alpine:3.19). "
+                        + "Referrers (signatures, SBOMs) of a layout's images go with them (--no-referrers); foreign "
+                        + "layers are not uploaded.",
                 "",
-                "SOURCE is oci:DIR[:NAME|@DIGEST], oci-archive:FILE[:NAME], docker-archive:FILE[:REPO:TAG|:@N],",
-                "or a path (a layout directory or a tar, recognised by its content). NAME is split off at the",
-                "first ':' as skopeo does (oci:dir:docker.io/library/alpine:3.19). Referrers (signatures, SBOMs)",
-                "of a layout's images go with them (--no-referrers); foreign layers are not uploaded.",
+                "SOURCE TARGET: TARGET is HOST[:PORT]/REPOSITORY[:TAG]; without a tag each image keeps the tag it has in its source.",
                 "",
-                "SOURCE TARGET: TARGET is HOST[:PORT]/REPOSITORY[:TAG]; without a tag each image keeps the",
-                "tag it has in its source.",
-                "--to: a registry and namespace (gitea.cnoe.localtest.me:8443/giteaadmin) or oci:DIR; each",
-                "image goes to NAMESPACE/REPOSITORY:TAG with the repository name it has in its source",
-                "(see --strip-prefix, --rename, --add-tag). A --to with a tag names one image exactly, and",
-                "--to oci:DIR:NAME gives it the ref name NAME, as skopeo does.",
+                "--to: a registry and namespace (gitea.cnoe.localtest.me:8443/giteaadmin) or oci:DIR; each image goes to "
+                        + "NAMESPACE/REPOSITORY:TAG with the repository name it has in its source (see --strip-prefix, "
+                        + "--rename, --add-tag). A --to with a tag names one image exactly, and --to oci:DIR:NAME gives "
+                        + "it the ref name NAME, as skopeo does.",
                 "",
                 "Prefer --password-stdin: a password given with -p is visible to other users of the machine."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -143,7 +144,7 @@ final class PushCommand implements Callable<Integer> {
     private int push() throws IOException {
         var credentials = connection.credentials(io);
         var plan = plan();
-        var chain = CredentialChain.standard(credentials, io.env(), Dirs.config())
+        var chain = CredentialChain.standard(credentials, io.env(), Dirs.config(io.env()))
                 .forRegistries(plan.items().stream().map(i -> i.target().registry()).distinct().toList());
         var mode = noProgress ? ProgressMode.NONE : dashboard ? ProgressMode.DASHBOARD : progress != null ? progress : ProgressMode.AUTO;
         return new PlanRun(io, mode, report.quiet, report.json, limitRate, commandLine())
@@ -160,7 +161,7 @@ final class PushCommand implements Callable<Integer> {
     }
 
     private RegistryOptions registryOptions() {
-        return connection.options(retries, chunkSize, maxPerRegistry);
+        return connection.options(io.env(), retries, chunkSize, maxPerRegistry);
     }
 
     /** Validates everything the plan needs before any network traffic; reports all problems at once. */

@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
 
 /** {@code hoist serve --ssh}: runs hoist for the keys of an authorized_keys file, over SSH. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serves hoist over SSH until SIGTERM or Ctrl-C: `ssh -p 2222 HOST push SRC TARGET` runs one command",
-                "with its exit status, stdout and stderr. Public keys only, no forwarding, no SFTP/SCP.",
-                "Users are told apart by the key that logged in (its comment, or its fingerprint)."})
+        header = "Serves hoist over SSH until SIGTERM or Ctrl-C.",
+        description = {"`ssh -p 2222 HOST push SRC TARGET` runs one command with its exit status, stdout and stderr. "
+                + "Public keys only, no forwarding, no SFTP/SCP. Users are told apart by the key that logged in "
+                + "(its comment, or its fingerprint)."})
 final class ServeCommand implements Callable<Integer> {
 
     private static final Pattern LISTEN = Pattern.compile("(?:\\[([^\\]]+)]|([^:\\[\\]]+)):(\\d{1,5})");
@@ -67,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
         var home = home();
         var settings = new SshServe.Settings(m.group(1) != null ? m.group(1) : m.group(2), Integer.parseInt(m.group(3)),
                 authorizedKeys != null ? authorizedKeys : home.resolve(".ssh").resolve("authorized_keys"),
-                hostKey != null ? hostKey : Dirs.config().resolve("ssh_host_ed25519_key"),
+                hostKey != null ? hostKey : Dirs.config(io.env()).resolve("ssh_host_ed25519_key"),
                 maxSessions, duration(idleTimeout), Dirs.state(io.env()).resolve("serve.log"), io.env(), Shells.HOIST);
         // From here on, log lines of every session's commands go to this process's stderr.
         Verbosity.pin();

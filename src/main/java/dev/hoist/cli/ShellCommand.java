@@ -16,11 +16,12 @@ import java.util.concurrent.Callable;
 
 /** {@code hoist shell}: the interactive session on this process's terminal, or a script read from stdin. */
 @Command(name = "shell", mixinStandardHelpOptions = true,
-        header = "Starts an interactive session: hoist's commands, Groovy with the DSL, background jobs.",
-        description = {"An interactive session: every hoist command, Groovy with the DSL bound, background jobs,",
-                "completion (Tab) and history (~/.local/state/hoist/history, secrets masked).",
-                "With standard input not a terminal (hoist shell < session.txt) the lines are run in order,",
-                "without prompts; the exit code is that of the last failing line."},
+        header = "Starts an interactive session of hoist commands and Groovy.",
+        description = {"An interactive session: every hoist command, Groovy with the DSL bound, background jobs, "
+                + "completion (Tab) and history (~/.local/state/hoist/history, secrets masked).",
+                "",
+                "With standard input not a terminal (hoist shell < session.txt) the lines are run in order, "
+                + "without prompts; the exit code is that of the last failing line."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:no line failed", "N:the exit code of the last line that failed"})
 final class ShellCommand implements Callable<Integer> {
