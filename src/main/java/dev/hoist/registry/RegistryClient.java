@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A client for one registry host, safe to share between threads. Every operation is retried on
- * transient failures; uploads are retried whole, reading their source afresh.
+ * transient failures, where it failed: an upload's POST, PATCH (from the offset the registry
+ * holds) or final PUT (after a HEAD: it may have landed) alone, never the whole upload for one failure.
  */
 public final class RegistryClient {
 
@@ -144,51 +145,151 @@ public final class RegistryClient {
 
     private UploadResult uploadBlobOnce(String repository, Blob blob, String mountFrom, TransferListener listener) {
         var what = host + "/" + repository + ": blob " + blob.digest();
-        return retry.run(what, retryListener, () -> {
-            var scopes = push(repository);
-            var start = "/v2/" + repository + "/blobs/uploads/";
-            boolean chunked = blob.size() > 0 && (chunkSize > 0 || blob.size() >= RESUMABLE_MIN);
-            var key = "blob:" + blob.digest();
-            var resumed = chunked ? resume(repository, key, scopes) : null;
-            HttpResponse<byte[]> r = null;
-            if (resumed == null && mountFrom != null) {
-                var m = mount(repository, blob, mountFrom);
-                if (m != null && m.statusCode() == 201) {
-                    return new UploadResult(blob.descriptor(), UploadResult.How.MOUNTED, 0, 0);
+        var scopes = push(repository);
+        boolean chunked = blob.size() > 0 && (chunkSize > 0 || blob.size() >= RESUMABLE_MIN);
+        var key = "blob:" + blob.digest();
+        for (int restart = 0; ; restart++) {
+            try {
+                var resumed = chunked ? retry.run(what, retryListener, () -> resume(repository, key, scopes)) : null;
+                HttpResponse<byte[]> start = null;
+                if (resumed == null && mountFrom != null && restart == 0) {
+                    var m = retry.run(what, retryListener, () -> mount(repository, blob, mountFrom));
+                    if (m != null && m.statusCode() == 201) {
+                        return new UploadResult(blob.descriptor(), UploadResult.How.MOUNTED, 0, 0);
+                    }
+                    // 202: the registry did not mount but opened an upload session; use it.
+                    start = m != null && m.statusCode() == 202 ? m : null;
                 }
-                // 202: the registry did not mount but opened an upload session; use it.
-                r = m != null && m.statusCode() == 202 ? m : null;
-            }
-            if (resumed == null && r == null) {
-                r = exchange("POST", uri(start), scopes, null, Map.of());
-            }
-            var session = resumed != null ? resumed.location() : session(what, r);
-            long sent;
-            URI finish;
-            if (chunked) {
-                long from = resumed != null ? resumed.offset() : 0;
-                try (var in = new CountingInputStream(blob.open(), listener, false)) {
-                    finish = patchChunks(what, session, from, scopes, in, chunkSize(r), repository, key);
-                    sent = in.count() - from;
+                if (resumed == null && start == null) {
+                    start = startUpload(what, repository, scopes);
                 }
-                r = exchange("PUT", withDigest(finish, blob.digest()), scopes, null, Map.of());
-                if (r.statusCode() == 201 || r.statusCode() == 204) {
+                var session = new AtomicReference<>(resumed != null ? resumed.location() : location(what, start, null));
+                long sent;
+                if (chunked) {
+                    long from = resumed != null ? resumed.offset() : 0;
+                    try (var in = new CountingInputStream(blob.open(), listener, false)) {
+                        patchChunks(what, session, from, scopes, in, chunkSize(start), repository, key);
+                        sent = in.count() - from;
+                    }
+                    finish(what, repository, blob.digest(), session, scopes, null, Map.of());
                     sessions.forget(host, repository, key);
+                } else {
+                    var counter = new AtomicReference<CountingInputStream>();
+                    var body = new StreamBody(() -> {
+                        var c = new CountingInputStream(blob.open(), listener, false);
+                        counter.set(c);
+                        return c;
+                    }, blob.size());
+                    finish(what, repository, blob.digest(), session, scopes, body, Map.of("Content-Type", "application/octet-stream"));
+                    sent = counter.get() == null ? 0 : counter.get().count();
                 }
-            } else {
-                var counter = new AtomicReference<CountingInputStream>();
-                var body = new StreamBody(() -> {
-                    var c = new CountingInputStream(blob.open(), listener, false);
-                    counter.set(c);
-                    return c;
-                }, blob.size());
-                r = exchange("PUT", withDigest(session, blob.digest()), scopes, body,
-                        Map.of("Content-Type", "application/octet-stream"));
-                sent = counter.get() == null ? 0 : counter.get().count();
+                return new UploadResult(blob.descriptor(), UploadResult.How.UPLOADED, sent, sent);
+            } catch (SessionLost lost) {
+                again(restart, lost);
+            } catch (IOException e) {
+                throw Transport.unreachable(what, e);
             }
-            expect(what, r, 201, 204);
-            return new UploadResult(blob.descriptor(), UploadResult.How.UPLOADED, sent, sent);
+        }
+    }
+
+    /**
+     * The registry no longer has the upload session a failed request was part of (404, or a range
+     * or digest it refuses after the failure): a new session is started, at most {@code --retries} times.
+     */
+    private static final class SessionLost extends RuntimeException {
+        final RegistryException failure;
+
+        SessionLost(RegistryException failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
+    }
+
+    private void again(int restart, SessionLost lost) {
+        if (restart >= retry.retries()) {
+            throw lost.failure;
+        }
+        log.debug("{}; starting the upload again", lost.getMessage());
+    }
+
+    /** After a failed request of a session, whether this answer says the session is gone rather than busy. */
+    private static boolean sessionGone(HttpResponse<?> r) {
+        return r.statusCode() == 404 || r.statusCode() == 400 || r.statusCode() == 416;
+    }
+
+    /** POST to start an upload session, retried alone. */
+    private HttpResponse<byte[]> startUpload(String what, String repository, List<String> scopes) {
+        return retry.run(what, retryListener, () -> {
+            var r = exchange("POST", uri("/v2/" + repository + "/blobs/uploads/"), scopes, null, Map.of());
+            if (r.statusCode() != 202) {
+                throw failure(what, r);
+            }
+            return r;
         });
+    }
+
+    /**
+     * The final PUT of an upload (with the whole body for a monolithic one), retried alone; before
+     * trying again it asks (HEAD) whether the blob landed anyway, since a lost answer is not a lost write.
+     */
+    private void finish(String what, String repository, Digest digest, AtomicReference<URI> session, List<String> scopes,
+                        HttpRequest.BodyPublisher body, Map<String, String> headers) {
+        retry.runAttempts(what, retryListener, attempt -> {
+            if (attempt > 0 && present(what, repository, digest)) {
+                return null;
+            }
+            var r = exchange("PUT", withDigest(session.get(), digest), scopes, body, headers);
+            if (r.statusCode() == 201 || r.statusCode() == 204) {
+                return null;
+            }
+            var f = failure(what, r);
+            if (attempt > 0 && sessionGone(r)) {
+                throw new SessionLost(f);
+            }
+            throw f;
+        });
+    }
+
+    /** HEAD of a blob, its own failures retried alone, so a check never costs the request it precedes an attempt. */
+    private boolean present(String what, String repository, Digest digest) {
+        return retry.run(what, retryListener, () -> {
+            var r = exchange("HEAD", uri("/v2/" + repository + "/blobs/" + digest), pull(repository), null, Map.of());
+            return switch (r.statusCode()) {
+                case 200, 307 -> true;
+                case 404 -> false;
+                default -> throw failure(what, r);
+            };
+        });
+    }
+
+    /**
+     * How many bytes an upload session holds ({@code GET} on its URL answers with a Range), its
+     * location updated from the answer. A session the registry no longer knows is {@link SessionLost}.
+     */
+    private long held(String what, AtomicReference<URI> session, List<String> scopes) {
+        return retry.run(what, retryListener, () -> {
+            var r = exchange("GET", session.get(), scopes, null, Map.of());
+            if (r.statusCode() == 404) {
+                throw new SessionLost(failure(what, r));
+            }
+            if (r.statusCode() != 204 && r.statusCode() != 200) {
+                throw failure(what, r);
+            }
+            session.set(location(what, r, session.get()));
+            return heldBytes(r.headers().firstValue("Range").orElse(null));
+        });
+    }
+
+    /**
+     * Bytes held by a Range header: {@code 0-N} holds N+1, but distribution answers {@code 0-0} for
+     * an empty session as well as for one byte; taken as empty (a one-byte chunk is never sent).
+     */
+    static long heldBytes(String range) {
+        if (range == null || !range.matches("(bytes=)?0-\\d+")) {
+            return 0;
+        }
+        long end = Long.parseLong(range.substring(range.indexOf('-') + 1));
+        return end == 0 ? 0 : end + 1;
     }
 
     /**
@@ -251,55 +352,64 @@ public final class RegistryClient {
 
     private UploadResult uploadCompressedOnce(String repository, CompressedLayer layer, TransferListener listener) {
         var what = host + "/" + repository + ": layer " + layer.diffId();
-        return retry.run(what, retryListener, () -> {
-            var scopes = push(repository);
-            boolean chunked = chunkSize > 0 || layer.size() >= RESUMABLE_MIN;
-            var key = layer.diffId() == null ? null : "layer:" + layer.diffId() + ":" + layer.compression().scheme();
-            var resumed = chunked && key != null ? resume(repository, key, scopes) : null;
-            HttpResponse<byte[]> r = null;
-            if (resumed == null) {
-                r = exchange("POST", uri("/v2/" + repository + "/blobs/uploads/"), scopes, null, Map.of());
-            }
-            var session = resumed != null ? resumed.location() : session(what, r);
-            long from = resumed != null ? resumed.offset() : 0;
-            var counter = new AtomicReference<CountingInputStream>();
-            var reader = new AtomicReference<CountingInputStream>();
-            StreamBody.Opener open = () -> {
-                // Progress counts uncompressed bytes read, comparable with the layer's size.
-                var read = new CountingInputStream(layer.open(), listener, false);
-                var c = new CountingInputStream(layer.compression().compress(read), TransferListener.NONE, true);
-                reader.set(read);
-                counter.set(c);
-                return c;
-            };
-            URI finish;
-            if (chunked) {
-                try (var in = open.open()) {
-                    finish = patchChunks(what, session, from, scopes, in, chunkSize(r), repository, key);
+        var scopes = push(repository);
+        boolean chunked = chunkSize > 0 || layer.size() >= RESUMABLE_MIN;
+        var key = layer.diffId() == null ? null : "layer:" + layer.diffId() + ":" + layer.compression().scheme();
+        for (int restart = 0; ; restart++) {
+            try {
+                var resumed = chunked && key != null ? retry.run(what, retryListener, () -> resume(repository, key, scopes)) : null;
+                var start = resumed == null ? startUpload(what, repository, scopes) : null;
+                var session = new AtomicReference<>(resumed != null ? resumed.location() : location(what, start, null));
+                long resumedAt = resumed != null ? resumed.offset() : 0;
+                var counter = new AtomicReference<CountingInputStream>();
+                var reader = new AtomicReference<CountingInputStream>();
+                StreamBody.Opener open = () -> {
+                    // Progress counts uncompressed bytes read, comparable with the layer's size.
+                    var read = new CountingInputStream(layer.open(), listener, false);
+                    var c = new CountingInputStream(layer.compression().compress(read), TransferListener.NONE, true);
+                    reader.set(read);
+                    counter.set(c);
+                    return c;
+                };
+                retry.runAttempts(what, retryListener, attempt -> {
+                    // After a failure: ask where the registry stands, compress again (the output is the
+                    // same on every run) and send only the rest, in ranged chunks.
+                    long from = attempt > 0 ? held(what, session, scopes) : resumedAt;
+                    if (chunked || attempt > 0 || from > 0) {
+                        try (var in = open.open()) {
+                            patchChunks(what, session, from, scopes, in, chunkSize(start), repository, key);
+                        }
+                        return null;
+                    }
+                    var r = exchange("PATCH", session.get(), scopes, new StreamBody(open, -1),
+                            Map.of("Content-Type", "application/octet-stream"));
+                    expect(what, r, 202, 204);
+                    session.set(location(what, r, session.get()));
+                    return null;
+                });
+                var c = counter.get();
+                var digest = c.digest();
+                finish(what, repository, digest, session, scopes, null, Map.of());
+                if (key != null) {
+                    sessions.forget(host, repository, key);
                 }
-            } else {
-                r = exchange("PATCH", session, scopes, new StreamBody(open, -1),
-                        Map.of("Content-Type", "application/octet-stream"));
-                expect(what, r, 202, 204);
-                finish = location(what, r, session);
+                return new UploadResult(new Descriptor(layer.mediaType(), digest, c.count()), UploadResult.How.UPLOADED,
+                        reader.get().count(), c.count() - resumedAt);
+            } catch (SessionLost lost) {
+                again(restart, lost);
             }
-            var c = counter.get();
-            var digest = c.digest();
-            r = exchange("PUT", withDigest(finish, digest), scopes, null, Map.of());
-            expect(what, r, 201, 204);
-            if (key != null) {
-                sessions.forget(host, repository, key);
-            }
-            return new UploadResult(new Descriptor(layer.mediaType(), digest, c.count()), UploadResult.How.UPLOADED,
-                    reader.get().count(), c.count() - from);
-        });
+        }
     }
 
     /** Puts a manifest or index under a tag or digest; returns the digest the registry reports. */
     public Digest putManifest(String repository, String reference, byte[] raw, String mediaType) {
         var what = host + "/" + repository + ":" + reference;
         var expected = Digest.sha256(raw);
-        return retry.run(what, retryListener, () -> {
+        return retry.runAttempts(what, retryListener, attempt -> {
+            // A PUT whose answer was lost may have landed: ask before sending it again.
+            if (attempt > 0 && manifestDigest(repository, reference).filter(expected::equals).isPresent()) {
+                return expected;
+            }
             var r = exchange("PUT", uri("/v2/" + repository + "/manifests/" + reference), push(repository),
                     HttpRequest.BodyPublishers.ofByteArray(raw), Map.of("Content-Type", mediaType));
             if (r.statusCode() >= 500 && new String(r.body(), StandardCharsets.UTF_8).contains("MANIFEST_BLOB_UNKNOWN")) {
@@ -350,10 +460,11 @@ public final class RegistryClient {
     /**
      * Sends a stream in PATCH chunks with Content-Range, starting at {@code from} (the bytes before
      * it are read, so digests and checks still see them, but not sent), and records the session
-     * after each chunk so a later run can resume it.
+     * after each chunk so a later run can resume it. A chunk that fails is retried alone, from
+     * where the registry says it stands: the chunk is still in memory.
      */
-    private URI patchChunks(String what, URI session, long from, List<String> scopes, InputStream in, long chunk,
-                            String repository, String key) throws IOException {
+    private void patchChunks(String what, AtomicReference<URI> session, long from, List<String> scopes, InputStream in,
+                             long chunk, String repository, String key) throws IOException {
         for (long left = from; left > 0; ) {
             long skipped = in.readNBytes(new byte[(int) Math.min(left, 1 << 16)], 0, (int) Math.min(left, 1 << 16));
             if (skipped <= 0) {
@@ -363,20 +474,38 @@ public final class RegistryClient {
         }
         var buffer = new byte[(int) chunk];
         long offset = from;
-        var location = session;
         while (true) {
             int n = in.readNBytes(buffer, 0, buffer.length);
             if (n == 0) {
                 break;
             }
-            var r = exchange("PATCH", location, scopes, HttpRequest.BodyPublishers.ofByteArray(buffer, 0, n),
-                    Map.of("Content-Type", "application/octet-stream",
-                            "Content-Range", offset + "-" + (offset + n - 1)));
-            expect(what, r, 202, 204);
-            location = location(what, r, location);
+            final long start = offset;
+            retry.runAttempts(what, retryListener, attempt -> {
+                long held = attempt > 0 ? held(what, session, scopes) : start;
+                if (held >= start + n) {
+                    return null;
+                }
+                if (held < start) {
+                    throw new SessionLost(new RegistryException(what + ": the registry holds " + held
+                            + " bytes of the upload, fewer than the " + start + " it had taken", 416, null));
+                }
+                int skip = (int) (held - start);
+                var r = exchange("PATCH", session.get(), scopes, HttpRequest.BodyPublishers.ofByteArray(buffer, skip, n - skip),
+                        Map.of("Content-Type", "application/octet-stream",
+                                "Content-Range", held + "-" + (start + n - 1)));
+                if (r.statusCode() == 202 || r.statusCode() == 204) {
+                    session.set(location(what, r, session.get()));
+                    return null;
+                }
+                var f = failure(what, r);
+                if (attempt > 0 && sessionGone(r)) {
+                    throw new SessionLost(f);
+                }
+                throw f;
+            });
             offset += n;
             if (key != null) {
-                sessions.save(host, repository, key, location, offset);
+                sessions.save(host, repository, key, session.get(), offset);
             }
             if (n < buffer.length) {
                 // Reach the end so a verifying stream checks the digest before the final PUT.
@@ -386,7 +515,6 @@ public final class RegistryClient {
                 break;
             }
         }
-        return location;
     }
 
     private long chunkSize(HttpResponse<?> startResponse) {

@@ -36,6 +36,12 @@ public final class Retry {
         T run() throws IOException;
     }
 
+    /** An operation told which attempt this is (0 first), so a retry can first ask where the failed one left off. */
+    @FunctionalInterface
+    public interface Attempt<T> {
+        T run(int attempt) throws IOException;
+    }
+
     private static final Duration BASE = Duration.ofMillis(500);
     private static final Duration MAX = Duration.ofSeconds(15);
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(120);
@@ -46,11 +52,19 @@ public final class Retry {
         this.retries = Math.max(0, retries);
     }
 
+    int retries() {
+        return retries;
+    }
+
     public <T> T run(String what, Listener listener, Operation<T> operation) {
+        return runAttempts(what, listener, attempt -> operation.run());
+    }
+
+    public <T> T runAttempts(String what, Listener listener, Attempt<T> operation) {
         for (int attempt = 0; ; attempt++) {
             RuntimeException failure;
             try {
-                return operation.run();
+                return operation.run(attempt);
             } catch (IOException e) {
                 var hoist = HoistException.find(e);
                 if (hoist != null) {

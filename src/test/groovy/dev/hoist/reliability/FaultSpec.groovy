@@ -53,6 +53,49 @@ class FaultSpec extends IntegrationSpec {
         perBlob.values().every { it <= 1 + run.json.totals.retries }
     }
 
+    def "30% of requests failing at random, five seeds: every image correct, each failure retried where it happened"() {
+        given: 'the 16-image plan pushed once through the proxy without faults, to count what a clean push asks'
+        def plan = archive('sixteen.tar', (1..16).collect { n ->
+            [tags: ["demo/svc${n}:1".toString()], layers: [['shared', 120_000], ["own${n}".toString(), 30_000]]]
+        })
+        System.clearProperty('hoist.cache.dir')
+        def clean = hoist(['push', plan.path, '--to', "${proxy.host}/clean".toString(), '--json', '-q'],
+                [HOIST_CACHE_DIR: new File(tmp, 'cache-clean').path])
+        assert clean.exit == 0
+        int cleanRequests = proxy.seen.size()
+
+        when: 'five pushes with five seeds, each through a proxy of its own, at once (they mostly wait out backoffs)'
+        def seeds = [11L, 12L, 13L, 14L, 15L]
+        def proxies = seeds.collect { seed -> def p = new FaultProxy(reg); p.failRandomly(0.3, seed); p }
+        def runs = [:].asSynchronized()
+        def threads = seeds.withIndex().collect { long seed, int i ->
+            Thread.start {
+                runs[seed] = hoist(['push', plan.path, '--to', "${proxies[i].host}/s${seed}".toString(), '--json', '-q', '--retries', '8'],
+                        [HOIST_CACHE_DIR: new File(tmp, "cache-${seed}").path])
+            }
+        }
+        threads*.join()
+        proxies*.close()
+
+        then:
+        seeds.withIndex().every { long seed, int i ->
+            def run = runs[seed]
+            def seen = proxies[i].seen
+            int injected = seen.count { it.fault != null }
+            assert run.exit == 0: "seed ${seed}: ${run}"
+            assert run.json.totals.pushed == 16
+            clean.json.images.each { image ->
+                def repo = image.target.substring(proxy.host.length() + 1).replace('clean/', "s${seed}/").split(':')[0]
+                assert reg.manifestDigest(repo, '1') == image.digest
+            }
+            // Each injected failure costs itself, at most one question (HEAD, or GET of the upload's offset)
+            // and the request again; an upload (POST, PATCH, PUT) is never sent again whole for one failure.
+            assert injected > 0
+            assert seen.size() <= cleanRequests + 2 * injected: "seed ${seed}: ${seen.size()} requests, clean ${cleanRequests}, injected ${injected}"
+            true
+        }
+    }
+
     def "429 with Retry-After: 2 makes hoist wait at least that long, without hammering"() {
         given:
         def image = archive('one.tar', [[tags: ['demo/app:1'], layers: [['l', 10_000]]]])
