@@ -108,15 +108,7 @@ public final class RegistryClient {
     }
 
     public boolean blobExists(String repository, Digest digest) {
-        var what = host + "/" + repository + ": blob " + digest;
-        return retry.run(what, retryListener, () -> {
-            var r = exchange("HEAD", uri("/v2/" + repository + "/blobs/" + digest), pull(repository), null, Map.of());
-            return switch (r.statusCode()) {
-                case 200, 307 -> true;
-                case 404 -> false;
-                default -> throw failure(what, r);
-            };
-        });
+        return present(host + "/" + repository + ": blob " + digest, repository, digest);
     }
 
     /** The digest a manifest reference (tag or digest) resolves to, or empty when there is none. */
@@ -250,7 +242,7 @@ public final class RegistryClient {
         });
     }
 
-    /** HEAD of a blob, its own failures retried alone, so a check never costs the request it precedes an attempt. */
+    /** HEAD of a blob, retried alone: a check before a retried PUT never costs the PUT an attempt. */
     private boolean present(String what, String repository, Digest digest) {
         return retry.run(what, retryListener, () -> {
             var r = exchange("HEAD", uri("/v2/" + repository + "/blobs/" + digest), pull(repository), null, Map.of());
