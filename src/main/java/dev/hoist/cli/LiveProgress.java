@@ -5,32 +5,106 @@ import dev.hoist.engine.JobState;
 import dev.hoist.engine.JobView;
 import dev.hoist.engine.PushEvent;
 import dev.hoist.engine.PushListener;
+import org.jline.terminal.Size;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.AttributedString;
+import org.jline.utils.Display;
+import org.jline.utils.InfoCmp;
 
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Progress on a terminal: finished steps scroll up as plain lines (from events); below them a bar
  * per active transfer and an overall line (images done of total, bytes, rate, ETA), drawn from the
  * job's snapshot on a clock of its own, ten times a second, never once per event.
+ * {@link ProgressLines} lays the block out for the terminal's width and height; JLine's
+ * {@link Display} redraws it, writing only what changed, so a line is never wider than the
+ * terminal and the redraw never loses count of the rows it drew.
  */
 final class LiveProgress implements PushListener, AutoCloseable {
 
     private static final long TICK_MILLIS = 100;
-    private static final int BAR = 20;
 
-    private final PrintStream out;
+    private final Terminal terminal;
+    private final Display display;
     private final List<String> finished = new ArrayList<>();
     private volatile JobView view;
     private Thread ticker;
-    private int drawnLines;
     private boolean planDone;
+    private int drawnWidth;
+    /** The block's lines as last drawn, to know how many rows they take once the terminal rewraps them. */
+    private List<String> drawn = List.of();
 
     LiveProgress(PrintStream out) {
-        this.out = out;
+        this(out, System.getenv());
+    }
+
+    /** On the process's terminal when {@code out} is its stderr, else on a terminal over {@code out} ({@link #terminal}). */
+    LiveProgress(PrintStream out, Map<String, String> env) {
+        this(terminal(out, env));
+    }
+
+    LiveProgress(Terminal terminal) {
+        this.terminal = terminal;
+        this.display = new Display(terminal, false);
+    }
+
+    /**
+     * The terminal progress is drawn on. For the process's own stderr, JLine's system terminal on
+     * it (JNI): its size is read from the tty on every draw; no signal handler is installed, so
+     * Ctrl-C stays the JVM's. Otherwise (a stream a shell or a session hands over) a terminal over
+     * that stream, {@code $COLUMNS} x {@code $LINES} (default 80x24) of type {@code $TERM}.
+     */
+    static Terminal terminal(PrintStream out, Map<String, String> env) {
+        if (out == System.err) {
+            try {
+                var system = TerminalBuilder.builder().system(true).systemOutput(TerminalBuilder.SystemOutput.SysErr)
+                        .nativeSignals(false).dumb(true).build();
+                if (!system.getType().startsWith(Terminal.TYPE_DUMB) && system.getWidth() > 0) {
+                    return system;
+                }
+                // Not closed: a dumb system terminal's close could close the process's stderr with it.
+            } catch (IOException | RuntimeException e) {
+                // No native access or no tty after all: draw over the stream below.
+            }
+        }
+        try {
+            var type = env.getOrDefault("TERM", "xterm");
+            return TerminalBuilder.builder().system(false).type(type.startsWith(Terminal.TYPE_DUMB) ? "ansi" : type)
+                    .streams(InputStream.nullInputStream(), new FilterOutputStream(out) {
+                        @Override
+                        public void write(byte[] b, int off, int len) throws IOException {
+                            out.write(b, off, len);
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            // The stream is the command's, not ours to close.
+                            flush();
+                        }
+                    })
+                    .size(new Size(number(env.get("COLUMNS"), 80), number(env.get("LINES"), 24)))
+                    .build();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static int number(String value, int fallback) {
+        try {
+            return value == null ? fallback : Math.max(1, Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     /** Starts drawing the job's figures. */
@@ -89,59 +163,80 @@ final class LiveProgress implements PushListener, AutoCloseable {
     }
 
     private synchronized void draw() {
-        var sb = new StringBuilder();
-        if (drawnLines > 0) {
-            sb.append("\033[").append(drawnLines).append("F\033[J");
+        // The terminal's size now: the process's tty is asked on every draw, so a resize is followed at once.
+        int width = terminal.getWidth() > 0 ? terminal.getWidth() : 80;
+        int height = terminal.getHeight() > 0 ? terminal.getHeight() : 24;
+        if (width != drawnWidth && drawnWidth > 0) {
+            // The terminal rewrapped the block drawn for the old width, each line into as many rows as
+            // the new width needs: go up over all of them from the cursor's row under the block, clear
+            // to the end of the screen, and draw the block anew.
+            int rows = 0;
+            for (var line : drawn) {
+                rows += Math.max(1, (line.length() + width - 1) / width);
+            }
+            terminal.puts(InfoCmp.Capability.carriage_return);
+            for (int i = 0; i < rows; i++) {
+                terminal.puts(InfoCmp.Capability.cursor_up);
+            }
+            terminal.puts(InfoCmp.Capability.clr_eos);
+            display.reset();
         }
-        for (var line : finished) {
-            sb.append(line).append('\n');
+        display.resize(height, width);
+        drawnWidth = width;
+        if (!finished.isEmpty()) {
+            // Finished steps scroll up above the block: take the block away, print them, draw it again below.
+            display.update(List.of(), 0);
+            drawn = List.of();
+            var writer = terminal.writer();
+            for (var line : finished) {
+                writer.print(line);
+                writer.print('\n');
+            }
+            finished.clear();
         }
-        finished.clear();
-        int lines = 0;
+        var transfers = new ArrayList<ProgressLines.Transfer>();
+        ProgressLines.Overall overall = null;
         var v = view;
         if (v != null && !planDone) {
             var s = v.snapshot();
             for (var t : s.transfers()) {
-                var label = verb(t.state()) + " " + t.blob().algorithm() + ":" + t.blob().shortHex() + " " + t.target().repository();
-                sb.append(String.format(Locale.ROOT, "  %-44s %s %9s / %-9s %9s/s%n", label, bar(t.bytes(), t.size()),
-                        Sizes.human(t.bytes()), t.size() > 0 ? Sizes.human(t.size()) : "?", Sizes.human((long) t.rate())));
-                lines++;
+                transfers.add(new ProgressLines.Transfer(verb(t.state()), t.blob().shortHex(), t.target().repository(),
+                        t.bytes(), t.size(), t.rate()));
             }
-            sb.append(overall(s)).append('\n');
-            lines++;
+            overall = overall(s);
         }
-        drawnLines = lines;
-        out.print(sb);
-        out.flush();
+        drawn = ProgressLines.layout(transfers, overall, width, height);
+        var block = new ArrayList<AttributedString>();
+        for (var line : drawn) {
+            block.add(new AttributedString(line));
+        }
+        // The cursor rests at the start of the line under the block, where whatever follows is printed.
+        block.add(AttributedString.EMPTY);
+        display.update(block, new Size(width, height).cursorPos(block.size() - 1, 0));
+        terminal.flush();
     }
 
-    static String overall(JobSnapshot s) {
+    private static ProgressLines.Overall overall(JobSnapshot s) {
         var t = s.totals();
-        var line = String.format(Locale.ROOT, "  images %d/%d  %s %s / %s  %s/s  ETA %s", t.done(), t.images(),
-                bar(t.bytesSent(), t.bytesToSend()), Sizes.human(t.bytesSent()), Sizes.human(t.bytesToSend()),
-                Sizes.human((long) t.rateNow()), eta(t.eta()));
+        var note = new StringBuilder();
         if (s.state() == JobState.PAUSED) {
-            line += "  PAUSED";
+            note.append("PAUSED");
         }
         if (s.rateLimit() > 0) {
-            line += "  limit " + Sizes.human(s.rateLimit()) + "/s";
+            note.append(note.length() > 0 ? "  " : "").append("limit ").append(Sizes.human(s.rateLimit())).append("/s");
         }
-        return line;
+        return new ProgressLines.Overall(t.done(), t.images(), t.bytesSent(), t.bytesToSend(), t.rateNow(),
+                t.eta() == null ? null : eta(t.eta()), note.toString());
     }
 
     private static String verb(String state) {
         return switch (state) {
-            case "compressing" -> "gzip ";
+            case "compressing" -> "gzip";
             case "mounting" -> "mount";
-            case "waiting" -> "wait ";
+            case "waiting" -> "wait";
             case "retrying" -> "retry";
-            default -> "push ";
+            default -> "push";
         };
-    }
-
-    private static String bar(long done, long total) {
-        int filled = total <= 0 ? 0 : (int) Math.min(BAR, done * BAR / total);
-        return "[" + "#".repeat(filled) + " ".repeat(BAR - filled) + "]";
     }
 
     static String eta(Duration eta) {

@@ -1,0 +1,109 @@
+package dev.hoist.progress
+
+import dev.hoist.support.FaultProxy
+import dev.hoist.support.IntegrationSpec
+import dev.hoist.support.Prereqs
+
+import java.util.concurrent.TimeUnit
+
+/**
+ * Live progress in a real terminal: hoist runs in a tmux pane (a private tmux server) of 80x24,
+ * pushing through a proxy that holds each upload a moment so the bars stay up, with repository
+ * names longer than the pane. The pane is read back with capture-pane while it runs.
+ */
+class LiveProgressTmuxSpec extends IntegrationSpec {
+
+    String socket = "hoist-i12-progress-${UUID.randomUUID().toString().take(8)}"
+
+    FaultProxy proxy
+
+    def cleanup() {
+        proxy?.close()
+        new ProcessBuilder('tmux', '-L', socket, 'kill-server').start().waitFor(10, TimeUnit.SECONDS)
+    }
+
+    String tmux(String... args) {
+        def p = new ProcessBuilder(['tmux', '-L', socket] + args.toList()).redirectErrorStream(true).start()
+        def out = p.inputStream.text
+        assert p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0: "tmux ${args.join(' ')}: ${out}"
+        out
+    }
+
+    /** The pane's rows as they show, trailing blanks dropped. */
+    List<String> screen() {
+        tmux('capture-pane', '-p', '-t', 'push').readLines()*.replaceAll(/\s+$/, '')
+    }
+
+    static boolean bar(String row) {
+        row ==~ /  (push|gzip) [0-9a-f]{12} .*/ || row.startsWith('  images ')
+    }
+
+    /** A bar's row holds its whole line: one the pane had to wrap would be cut before its end. */
+    static boolean whole(String row) {
+        row.startsWith('  images ') ? row ==~ /.*(ETA \S+|%)/ : row ==~ /.*(\/s|%)/
+    }
+
+    def "at 80x24 the bars fit the pane, follow a resize to 60 columns, redraw in place and leave no copies behind"() {
+        given:
+        Prereqs.require(['tmux'])
+        def reg = registry()
+        proxy = new FaultProxy(reg)
+        proxy.rule = { FaultProxy.Seen s -> s.method in ['PATCH', 'PUT'] && s.path.contains('/blobs/uploads/') ? 'stall:700' : null }
+        def archive = new File(tmp, 'many.tar')
+        images().dockerArchive(archive, (1..12).collect { n ->
+            [tags: ["team/a-rather-long-repository-name-for-progress/service-number-${n}:1".toString()],
+             layers: [['shared', 400_000], ["own${n}".toString(), 300_000]]]
+        })
+        def java = new File(System.getProperty('java.home'), 'bin/java').path
+        def command = [java, '-cp', System.getProperty('java.class.path'), 'dev.hoist.cli.Main', 'push', archive.path,
+                       '--to', "${proxy.host}/ns".toString(), '--concurrency', '4']
+        def script = new File(tmp, 'run.sh')
+        script.text = """#!/bin/sh
+export HOIST_CACHE_DIR='${tmp}/cache' HOIST_CONFIG_DIR='${tmp}/config' DOCKER_CONFIG='${tmp}/docker-config'
+${command.collect { "'${it}'" }.join(' ')}
+echo "HOIST-EXIT=\$?"
+sleep 600
+"""
+        script.setExecutable(true)
+
+        when:
+        tmux('new-session', '-d', '-s', 'push', '-x', '80', '-y', '24', script.path)
+        def seen80 = []
+        def seen60 = []
+        long resized = 0
+        def deadline = System.currentTimeMillis() + 180_000
+        def lines = screen()
+        while (!lines.any { it.startsWith('HOIST-EXIT=') } && System.currentTimeMillis() < deadline) {
+            def bars = lines.findAll { bar(it) }
+            if (!resized) {
+                seen80.addAll(bars)
+            } else if (System.currentTimeMillis() > resized + 500) {
+                seen60.addAll(bars)
+            }
+            if (!resized && bars.size() >= 3) {
+                tmux('resize-window', '-t', 'push', '-x', '60', '-y', '24')
+                resized = System.currentTimeMillis()
+            }
+            Thread.sleep(100)
+            lines = screen()
+        }
+        def history = tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'push').readLines()*.replaceAll(/\s+$/, '')
+
+        then: 'the push ended well'
+        lines.contains('HOIST-EXIT=0')
+
+        and: 'bars were drawn at 80 columns, none as wide as the pane'
+        seen80.any { it.startsWith('  images ') }
+        seen80.any { it.contains('..') }
+        seen80.every { it.length() < 80 && whole(it) }
+
+        and: 'after the resize they fit 60 columns'
+        seen60.size() > 0
+        seen60.every { it.length() < 60 && whole(it) }
+
+        and: 'the block was redrawn in place: no bar is left in the scrollback, each finished step is there once'
+        history.findAll { bar(it) }.isEmpty()
+        history.count { it.startsWith('pushed manifest ') } == 12
+        history.findAll { it.startsWith('pushed ') }.countBy { it }.values().every { it == 1 }
+    }
+}
