@@ -229,6 +229,8 @@ public final class PushEngine {
         private final Map<String, CompletableFuture<Descriptor>> inRepository = new ConcurrentHashMap<>();
         private final Map<String, CompletableFuture<Holder>> inStore = new ConcurrentHashMap<>();
         final java.util.Set<Staging> stagings = ConcurrentHashMap.newKeySet();
+        /** Layers a source uploaded while streaming, by store and digest, until the first image that has them counts them. */
+        private final Map<String, UploadResult> unclaimed = new ConcurrentHashMap<>();
 
         Run(PushPlan plan, EventBus bus, ExecutorService blobPool, CancelToken cancel, JobGate gate) {
             this.plan = plan;
@@ -530,15 +532,30 @@ public final class PushEngine {
         private Staging.Staged staged(Destination dest, ImageRef target, CompressedLayer layer, Staging staging, Tally tally) {
             stagings.add(staging);
             staging.attach(dest.storeKey(), dest.repository(), streamed -> {
-                var key = Digest.sha256(("streamed " + streamed.content().location()).getBytes(StandardCharsets.UTF_8));
+                // The layer's own diff ID when the export names it so (Docker 25+); the legacy format
+                // names layers by v1 IDs, and the diff ID is learned only once the layer has passed.
+                var key = streamed.diffId() != null ? streamed.diffId()
+                        : Digest.sha256(("streamed " + streamed.content().location()).getBytes(StandardCharsets.UTF_8));
                 bus.publish(new PushEvent.BlobStarted(target, key, streamed.size(), true, worker()));
                 long t0 = System.nanoTime();
                 var r = dest.putCompressed(streamed.withCompression(plan.compression()), progress(target, key, streamed.size()));
-                count(dest, target, key, r, null, tally, t0);
+                remember(dest, r.descriptor().digest());
+                bus.publish(new PushEvent.BlobDone(target, key, r.descriptor(), r.bytesRead(), r.bytesSent(),
+                        Duration.ofNanos(System.nanoTime() - t0)));
+                // Counted for the image that claims the layer below, not for the one that attached.
+                unclaimed.put(dest.storeKey() + "@" + r.descriptor().digest(), r);
                 return r.descriptor();
             });
             var staged = staging.staged(layer.diffId(), dest.storeKey());
-            staged.ifPresent(s -> blobInfo.put(plan.compression().scheme(), layer.diffId(), new BlobInfoCache.Entry(s.descriptor().digest(), s.descriptor().size())));
+            staged.ifPresent(s -> {
+                blobInfo.put(plan.compression().scheme(), layer.diffId(), new BlobInfoCache.Entry(s.descriptor().digest(), s.descriptor().size()));
+                var r = unclaimed.remove(dest.storeKey() + "@" + s.descriptor().digest());
+                if (r != null) {
+                    tally.uploaded.incrementAndGet();
+                    tally.read.addAndGet(r.bytesRead());
+                    tally.sent.addAndGet(r.bytesSent());
+                }
+            });
             return staged.orElse(null);
         }
 

@@ -165,7 +165,7 @@ final class DaemonExport implements Staging {
         stagingSlots.acquireUninterruptibly();
         return CompletableFuture.supplyAsync(() -> {
             try {
-                var descriptor = up.upload(new CompressedLayer(null, entry.size(), growing, MediaTypes.DOCKER_LAYER_GZIP));
+                var descriptor = up.upload(new CompressedLayer(diffIdOf(entry), entry.size(), growing, MediaTypes.DOCKER_LAYER_GZIP));
                 return Optional.of(new Staged(stagingRepository, descriptor));
             } catch (RuntimeException e) {
                 // The engine reads the layer from the spool instead, with its own retries.
@@ -174,6 +174,12 @@ final class DaemonExport implements Staging {
                 stagingSlots.release();
             }
         }, stagers);
+    }
+
+    /** The diff ID a member's name gives (Docker 25+ names layers by it), or null (the legacy format's v1 IDs). */
+    private static Digest diffIdOf(TarStream.Entry entry) {
+        var name = entry.name();
+        return name.matches("blobs/sha256/[a-f0-9]{64}") ? new Digest("sha256", name.substring("blobs/sha256/".length())) : null;
     }
 
     /**

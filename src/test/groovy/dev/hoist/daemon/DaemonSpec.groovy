@@ -65,6 +65,25 @@ class DaemonSpec extends IntegrationSpec {
         !new File(tmp, 'cache/spool').exists() || new File(tmp, 'cache/spool').list().length == 0
     }
 
+    def "layers uploaded while the export streams count for the image that has them, not the first one that asked"() {
+        given: 'two images sharing a base, each with a layer of its own; the export uploads all three as it streams'
+        loadImages()
+        def reg = registry()
+
+        when:
+        def run = hoist(['push', '--from-daemon', 'demo/*', '--to', "${reg.host}/ns".toString(), '--json', '-q'], dockerd.env())
+        def images = run.json.images.collectEntries { [(it.target.split('/ns/')[1]): it] }
+
+        then: 'each image counts its own layer and config, and the shared base once between them'
+        run.exit == 0
+        images.values()*.blobs*.uploaded.sum() == 5
+        images['demo/app:1.0'].blobs.uploaded >= 2
+        images['demo/web:2.0'].blobs.uploaded >= 2
+        images.values()*.bytesSent.sum() == run.json.totals.bytesSent
+        // The 40 kB web layer compresses, but its bytes are not counted for the app image.
+        images['demo/web:2.0'].bytesSent > 10_000
+    }
+
     def "a re-push of unchanged daemon images is up to date without exporting them"() {
         given:
         loadImages()
