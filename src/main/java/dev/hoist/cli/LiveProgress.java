@@ -33,6 +33,7 @@ import java.util.Map;
 final class LiveProgress implements PushListener, AutoCloseable {
 
     private static final long TICK_MILLIS = 100;
+    private static final int UNKNOWN_WIDTH = 1000;
 
     private final Terminal terminal;
     private final Display display;
@@ -62,7 +63,8 @@ final class LiveProgress implements PushListener, AutoCloseable {
      * The terminal progress is drawn on. For the process's own stderr, JLine's system terminal on
      * it (JNI): its size is read from the tty on every draw; no signal handler is installed, so
      * Ctrl-C stays the JVM's. Otherwise (a stream a shell or a session hands over) a terminal over
-     * that stream, {@code $COLUMNS} x {@code $LINES} (default 80x24) of type {@code $TERM}.
+     * that stream, {@code $COLUMNS} x {@code $LINES} of type {@code $TERM} (without {@code $COLUMNS}
+     * the width is not guessed, see {@link #draw}).
      */
     static Terminal terminal(PrintStream out, Map<String, String> env) {
         if (out == System.err) {
@@ -92,7 +94,7 @@ final class LiveProgress implements PushListener, AutoCloseable {
                             flush();
                         }
                     })
-                    .size(new Size(number(env.get("COLUMNS"), 80), number(env.get("LINES"), 24)))
+                    .size(new Size(number(env.get("COLUMNS"), 0), number(env.get("LINES"), 24)))
                     .build();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -164,7 +166,9 @@ final class LiveProgress implements PushListener, AutoCloseable {
 
     private synchronized void draw() {
         // The terminal's size now: the process's tty is asked on every draw, so a resize is followed at once.
-        int width = terminal.getWidth() > 0 ? terminal.getWidth() : 80;
+        // A width nobody told (a session's stream without $COLUMNS): lines as wide as they come, never
+        // padded on the guess that the terminal wraps them at some column.
+        int width = terminal.getWidth() > 0 ? terminal.getWidth() : UNKNOWN_WIDTH;
         int height = terminal.getHeight() > 0 ? terminal.getHeight() : 24;
         if (width != drawnWidth && drawnWidth > 0) {
             // The terminal rewrapped the block drawn for the old width, each line into as many rows as
