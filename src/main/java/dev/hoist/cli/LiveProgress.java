@@ -204,7 +204,7 @@ final class LiveProgress implements PushListener, AutoCloseable {
         if (v != null && !planDone) {
             var s = v.snapshot();
             for (var t : s.transfers()) {
-                transfers.add(new ProgressLines.Transfer(verb(t.state()), t.blob().shortHex(), t.target().repository(),
+                transfers.add(new ProgressLines.Transfer(verb(t.state()), t.blob().algorithm() + ":" + t.blob().shortHex(), t.target().repository(),
                         t.bytes(), t.size(), t.rate()));
             }
             overall = overall(s);

@@ -35,7 +35,7 @@ class LiveProgressTmuxSpec extends IntegrationSpec {
     }
 
     static boolean bar(String row) {
-        row ==~ /  (push|gzip) [0-9a-f]{12} .*/ || row.startsWith('  images ')
+        row ==~ /  (push|gzip) sha256:[0-9a-f]{12} .*/ || row.startsWith('  images ')
     }
 
     /** A bar's row holds its whole line: one the pane had to wrap would be cut before its end. */
