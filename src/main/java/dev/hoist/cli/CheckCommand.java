@@ -18,9 +18,10 @@ import java.util.concurrent.Callable;
  * contacting a registry, and reports every problem, one line each.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Checks a Groovy push script without running its pushes: misspelt words (with a suggestion),",
-                "wrong types, unknown registries or plans, bad semver ranges, missing files. One line per problem,",
-                "FILE:LINE:COLUMN: what is wrong. A source or secret that is not there yet is a warning."},
+        header = "Checks a Groovy push script without running its pushes.",
+        description = {"Finds misspelt words (with a suggestion), wrong types, unknown registries or plans, bad semver "
+                + "ranges and missing files. One line per problem, FILE:LINE:COLUMN: what is wrong. A source or secret "
+                + "that is not there yet is a warning."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:no problem (warnings may be printed)", "2:problems found"})
 final class CheckCommand implements Callable<Integer> {

@@ -21,7 +21,9 @@ import java.util.concurrent.Callable;
 
 /** {@code hoist run FILE}: evaluates a Groovy push script; every {@code push} in it runs on the engine. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs a Groovy push script (registries, filters, plans, push); see the README for the language.",
+        header = "Runs a Groovy push script.",
+        description = {"The script defines registries, filters and plans and pushes them; see the README for the language.",
+                "",
                 "Errors are reported as FILE:LINE:COLUMN: what is wrong."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every push succeeded", "1:a push failed", "2:a script or input error", "130:cancelled"})
@@ -76,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
             throw new HoistException("hoist run has no dashboard: use --progress live, plain or json", HoistException.Kind.USAGE);
         }
         var runner = new ScriptRunner(io, mode, report.quiet, "-".equals(report.json),
-                new ConnectionOptions().options(5, 0, 8));
+                new ConnectionOptions().options(io.env(), 5, 0, 8));
         try (var session = new HoistSession(io.env(), params(params), io.out(), runner).dryRun(dryRun)) {
             int code = 0;
             try {

@@ -29,7 +29,7 @@ record ScriptRunner(Main.Io io, ProgressMode progress, boolean quiet, boolean re
                     + (plan.items().size() == 1 ? "" : "s"));
         }
         var hosts = plan.items().stream().map(i -> i.target().registry()).filter(r -> !r.startsWith("oci:")).distinct().toList();
-        var chain = CredentialChain.standard(null, io.env(), Dirs.config()).forRegistries(hosts);
+        var chain = CredentialChain.standard(null, io.env(), Dirs.config(io.env())).forRegistries(hosts);
         var shown = reportOnStdout ? new Main.Io(new PrintStream(OutputStream.nullOutputStream()), io.err(), io.in(), io.env(),
                 io.terminal(), io.host()) : io;
         try {
