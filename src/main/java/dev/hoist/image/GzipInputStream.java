@@ -31,8 +31,10 @@ import java.util.zip.Deflater;
  *       data) are stored: deflate at any level gains under 0.2% on them at the cost of a level-1 pass;</li>
  *   <li>dense pieces (7.0 to 7.98: tables, packed binaries) at level 1, where more search finds nothing;</li>
  *   <li>machine code and the like (6.0 to 7.0) at level 2;</li>
- *   <li>text, class files, the rest (under 6.0) at level 4, the first lazy-matching level: 6-9% smaller
- *       than level 1 there for ~40% more time, while levels 5 and 6 cost 2x-3x more for 1-2% less.</li>
+ *   <li>text, class files, the rest (1.0 to 6.0) at level 4, the first lazy-matching level: 6-9% smaller
+ *       than level 1 there for ~40% more time, while levels 5 and 6 cost 2x-3x more for 1-2% less;</li>
+ *   <li>near-constant pieces (under 1.0: zeros of sparse files, padding) at level 1 again: any level
+ *       shrinks them ~1000x, and level 4 would take twice the time over its long matches.</li>
  * </ul>
  * A fixed level (1-9) deflates every piece under 7.98 bits at that level. A block that deflates
  * to more than its size is stored whole. Every choice depends only on the input (entropy from a
@@ -260,7 +262,7 @@ public final class GzipInputStream extends InputStream {
         if (fixed != AUTO) {
             return fixed;
         }
-        return bits >= 7.0 ? 1 : bits >= 6.0 ? 2 : 4;
+        return bits >= 7.0 ? 1 : bits >= 6.0 ? 2 : bits >= 1.0 ? 4 : 1;
     }
 
     /** Order-0 entropy of {@code n} bytes at {@code off}, in bits per byte. */

@@ -75,36 +75,37 @@ class GzipInputStreamSpec extends Specification {
         out[0..9] == [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff].collect { it as byte }
     }
 
-    /** 32 KiB pieces of four kinds: text, skewed bytes (~6.5 bits), denser ones (~7.5 bits) and random. */
+    /** 32 KiB pieces of five kinds: text, skewed bytes (~6.5 bits), denser ones (~7.5 bits), random and zeros. */
     static byte[] mixed(int pieces) {
         def random = new Random(11)
         def out = new ByteArrayOutputStream()
         pieces.times { i ->
             def piece = new byte[GzipInputStream.PIECE]
-            switch (i % 4) {
+            switch (i % 5) {
                 case 0: def t = ("piece $i of text, words and more words\n" * 1000).bytes; System.arraycopy(t, 0, piece, 0, piece.length); break
                 case 1: piece.length.times { piece[it] = (byte) (random.nextInt(96) + random.nextInt(4)) }; break
                 case 2: piece.length.times { piece[it] = (byte) (random.nextInt(181)) }; break
-                default: random.nextBytes(piece)
+                case 3: random.nextBytes(piece); break
+                default: break // zeros
             }
             out.write(piece)
         }
         out.toByteArray()
     }
 
-    def "gives each 32 KiB piece the level of its entropy: text 4, code-like 2, dense 1, random stored"() {
+    def "gives each 32 KiB piece the level of its entropy: text 4, code-like 2, dense 1, random stored, zeros 1"() {
         given:
-        def input = mixed(4)
+        def input = mixed(5)
 
         expect:
-        (0..3).collect { GzipInputStream.levelOf(input, it * GzipInputStream.PIECE, GzipInputStream.AUTO, -1) } == [4, 2, 1, 0]
-        (0..3).collect { GzipInputStream.levelOf(input, it * GzipInputStream.PIECE, 6, -1) } == [6, 6, 6, 0]
+        (0..4).collect { GzipInputStream.levelOf(input, it * GzipInputStream.PIECE, GzipInputStream.AUTO, -1) } == [4, 2, 1, 0, 1]
+        (0..4).collect { GzipInputStream.levelOf(input, it * GzipInputStream.PIECE, 6, -1) } == [6, 6, 6, 0, 6]
     }
 
     def "pieces of every level, switched inside blocks, still make one gzip member that GNU gzip and Java read (level #level)"() {
         given:
         def both = new ByteArrayOutputStream()
-        both.write(mixed(4 * 9 + 1))
+        both.write(mixed(5 * 8 + 1))
         both.write(sample(70_001))
         def input = both.toByteArray()
         def file = File.createTempFile('hoist-gzip-mixed', '.gz')
