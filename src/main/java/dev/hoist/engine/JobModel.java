@@ -312,7 +312,7 @@ final class JobModel {
         var totals = new JobSnapshot.Totals(images.size(), pushed + upToDate + failed, pushed, upToDate, failed,
                 sent + remaining, sent, rateNow, rateAvg, eta);
         return new JobSnapshot(id, name, state, started, ended, concurrency, rateLimit, totals, imageRows, rows,
-                registryRows, new ArrayList<>(log), history());
+                registryRows, new ArrayList<>(log), history(planDone || state.finished()));
     }
 
     /** Bytes per second over the last few whole seconds and the part of the current one. */
@@ -326,11 +326,15 @@ final class JobModel {
         return bytes / Math.min(elapsed, whole + partial + 1e-3);
     }
 
-    private List<Long> history() {
+    /** Whole seconds while the job runs; once it has ended, its last part-second too, so the history adds up. */
+    private List<Long> history(boolean ended) {
         int seconds = (int) Math.min(HISTORY_SECONDS - 1, historySecond);
-        var out = new ArrayList<Long>(seconds);
+        var out = new ArrayList<Long>(seconds + 1);
         for (long s = historySecond - seconds; s < historySecond; s++) {
             out.add(history[(int) (s % HISTORY_SECONDS)]);
+        }
+        if (ended) {
+            out.add(history[(int) (historySecond % HISTORY_SECONDS)]);
         }
         return out;
     }

@@ -575,6 +575,8 @@ public final class PushEngine {
                 return descriptor;
             }
             var blob = known != null ? known : new Blob(descriptor, compressedOf((CompressedLayer) layer));
+            // Paused: wait before showing a transfer, so what shows as under way is what really is.
+            gate.awaitRunning();
             bus.publish(new PushEvent.MountStarted(target, sourceDigest(layer), blob.size(), holder.repository, worker()));
             long t0 = System.nanoTime();
             var r = gated(() -> dest.putBlob(blob, holder.repository, progress(target, sourceDigest(layer), layer.sourceSize())));
@@ -588,6 +590,7 @@ public final class PushEngine {
                 try {
                     // A repository of this registry that held the blob in an earlier run: the registry mounts it, or says no.
                     var mountFrom = remembered(dest, known.digest());
+                    gate.awaitRunning();
                     bus.publish(mountFrom != null
                             ? new PushEvent.MountStarted(target, source, known.size(), mountFrom, worker())
                             : new PushEvent.BlobStarted(target, source, layer.sourceSize(), layer instanceof CompressedLayer, worker()));
@@ -603,6 +606,7 @@ public final class PushEngine {
                 }
             }
             var compressed = (CompressedLayer) layer;
+            gate.awaitRunning();
             bus.publish(new PushEvent.BlobStarted(target, source, compressed.size(), true, worker()));
             long t0 = System.nanoTime();
             var r = gated(() -> dest.putCompressed(compressed, progress(target, source, compressed.size())));

