@@ -92,7 +92,7 @@ public final class HoistSession implements AutoCloseable {
         binding.setVariable(BINDING, this);
         binding.setVariable("out", out);
         config.setScriptBaseClass(HoistScript.class.getName());
-        config.addCompilationCustomizers(new ImportCustomizer().addStarImports("java.time"));
+        config.addCompilationCustomizers(new ImportCustomizer().addStarImports("java.time"), new SlashyPatterns());
         loader = new GroovyClassLoader(HoistSession.class.getClassLoader(), config);
     }
 
