@@ -137,10 +137,11 @@ class AttachSpec extends IntegrationSpec {
         def reg = registry()
         def proxy = new FaultProxy(reg)
         def broken = true
-        proxy.rule = { FaultProxy.Seen s -> broken && s.method == 'PUT' && s.path.contains('/manifests/3') ? 'status:400' : null }
+        proxy.rule = { FaultProxy.Seen s -> broken && s.method == 'PUT' && s.path.contains('/manifests/2') ? 'status:400' : null }
         def run = new File(tmp, 'run')
         def env = [XDG_RUNTIME_DIR: run.path]
-        def layout = images().randomLayout(new File(tmp, 'layout'), 8, 150_000)
+        // 12 images at 150 kB/s run ~12 s: the retry must reach the push while it runs, also on a loaded machine.
+        def layout = images().randomLayout(new File(tmp, 'layout'), 12, 150_000)
         def report = new File(tmp, 'report.json')
         def java = new File(System.getProperty('java.home'), 'bin/java').path
         def pb = new ProcessBuilder(java, '-cp', System.getProperty('java.class.path'),
@@ -153,11 +154,11 @@ class AttachSpec extends IntegrationSpec {
         def output = new StringBuffer()
         def reader = Thread.start { process.inputStream.eachLine { output.append(it).append('\n') } }
 
-        when: 'image 3 has failed and the push goes on with the others'
+        when: 'image 2 has failed and the push goes on with the others'
         def endpoint = null
         waitFor('the push to be listed') { (endpoint = JobSockets.find(env, null).orElse(null)) != null }
         def view = RemoteJob.connect(endpoint.socket(), false)
-        waitFor('image 3 to fail') { view.snapshot().images().find { it.target().tag() == '3' }?.state() == 'failed' }
+        waitFor('image 2 to fail') { view.snapshot().images().find { it.target().tag() == '2' }?.state() == 'failed' }
         def before = view.snapshot().totals()
         broken = false
         view.retryFailed()
@@ -165,12 +166,12 @@ class AttachSpec extends IntegrationSpec {
         reader.join(5_000)
 
         then:
-        before.done() < 8
+        before.done() < 12
         process.exitValue() == 0
-        output.toString().contains('8 pushed, 0 up to date, 0 failed')
-        output.toString().contains("${proxy.host}/app:3@sha256:")
+        output.toString().contains('12 pushed, 0 up to date, 0 failed')
+        output.toString().contains("${proxy.host}/app:2@sha256:")
         new groovy.json.JsonSlurper().parse(report).images.every { it.status != 'failed' }
-        reg.hasTag('app', '3')
+        reg.hasTag('app', '2')
 
         cleanup:
         view?.close()
