@@ -19,8 +19,16 @@ import java.io.UncheckedIOException;
  *
  * @param reportOnStdout the run's JSON report goes to stdout, so pushed references do not
  */
-record ScriptRunner(Main.Io io, ProgressMode progress, boolean quiet, boolean reportOnStdout, RegistryOptions defaults)
+public record ScriptRunner(Main.Io io, ProgressMode progress, boolean quiet, boolean reportOnStdout, RegistryOptions defaults)
         implements PushRunner {
+
+    /**
+     * How a session's pushes run (the shell): as {@code hoist push} there, through {@code io}'s host,
+     * whose jobs take them (in the background when the host says so: then {@link #run} returns null).
+     */
+    public static PushRunner forSession(Main.Io io, RegistryOptions defaults) {
+        return new ScriptRunner(io, ProgressMode.AUTO, false, false, defaults);
+    }
 
     @Override
     public PushResult run(String name, PushPlan plan) {

@@ -212,7 +212,12 @@ public final class HoistSession implements AutoCloseable {
 
     private Script compile(String code, Path path) {
         texts.put(path, code.lines().toList());
-        var found = new WordCheck(includedNames(code, path)).check(code, path.getFileName().toString());
+        var known = includedNames(code, path);
+        // What earlier lines of a session bound (a closure, the shell's load) is a word too.
+        for (var name : binding.getVariables().keySet()) {
+            known.add(String.valueOf(name));
+        }
+        var found = new WordCheck(known).check(code, path.getFileName().toString());
         for (var p : found) {
             problems.add(display(path) + ":" + p);
         }

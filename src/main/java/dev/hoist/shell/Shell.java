@@ -6,7 +6,9 @@ import dev.hoist.dashboard.Dashboard;
 import dev.hoist.dashboard.StreamTerminal;
 import dev.hoist.engine.Job;
 import dev.hoist.engine.Jobs;
-import groovy.lang.Binding;
+import dev.hoist.cli.ScriptRunner;
+import dev.hoist.dsl.HoistSession;
+import dev.hoist.dsl.ScriptException;
 import groovy.lang.Closure;
 import groovy.lang.MissingPropertyException;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
@@ -90,7 +92,8 @@ public final class Shell {
         this.history = history;
         this.completionTree = tree(null);
         this.commands = new TreeSet<>(completionTree.getSubcommands().keySet());
-        this.groovyWords = new TreeSet<>(List.of("load"));
+        // The DSL's words: push, images and build are commands too, told apart by what follows (isCommand).
+        this.groovyWords = new TreeSet<>(List.of("load", "push", "images", "build", "dryRun", "registry", "filter", "plan", "include"));
     }
 
     /**
@@ -100,7 +103,8 @@ public final class Shell {
     GroovySession groovy() {
         synchronized (groovyLock) {
             if (groovy == null) {
-                var session = new GroovySession(new Binding(), null);
+                var dsl = new HoistSession(io.env(), Map.of(), io.out(), null);
+                var session = new GroovySession(dsl, Path.of("").toAbsolutePath());
                 session.define("load", new Closure<Object>(this) {
                     @SuppressWarnings("unused")
                     public Object doCall(Object file) {
@@ -246,6 +250,7 @@ public final class Shell {
             code = isCommand(text) ? command(text, background) : groovy(text, background);
         } finally {
             interrupt = () -> { };
+            submittedAny = false;
             Thread.interrupted();
         }
         if (code != 0) {
@@ -310,18 +315,39 @@ public final class Shell {
     }
 
     private int groovy(String text, boolean background) {
-        if (background) {
-            io.err().println("hoist: only a push runs in the background (push ... &)");
-            return HoistException.Kind.USAGE.exitCode;
-        }
         var thread = Thread.currentThread();
-        interrupt = thread::interrupt;
+        cancelAsked = false;
+        interrupt = () -> {
+            cancelAsked = true;
+            thread.interrupt();
+        };
+        var session = groovy();
+        // The DSL's push runs as the push command does here: a job of this shell, in the background after '&'.
+        var host = new Main.Host(jobs, owner, Secrets.mask(text), background, job -> submitted(job, background));
+        session.session().runner(ScriptRunner.forSession(io.with(host), session.session().registryDefaults()));
         try {
-            var result = groovy().evaluate(text);
+            var result = session.evaluate(text);
+            if (background && !submittedAny) {
+                io.err().println("hoist: only a push runs in the background (push ... &)");
+            }
             if (!result.assignment() && result.value() != null) {
                 io.out().println(InvokerHelper.toString(result.value()));
             }
             return 0;
+        } catch (ScriptException e) {
+            // A word the session does not know (`clear`, a typo of a command): say so in the shell's terms,
+            // not as a property of the class Groovy generated for the line.
+            if (e.getCause() instanceof MissingPropertyException m && m.getType() != null
+                    && m.getType().getName().startsWith(GroovySession.LINE_CLASS)) {
+                io.err().println("hoist: unknown command or variable '" + m.getProperty() + "' (help lists the commands)");
+                return HoistException.Kind.USAGE.exitCode;
+            }
+            if (interrupted(e)) {
+                io.err().println("hoist: interrupted");
+                return HoistException.Kind.CANCELLED.exitCode;
+            }
+            e.problems().forEach(p -> io.err().println("hoist: " + p));
+            return e.kind().exitCode;
         } catch (MultipleCompilationErrorsException e) {
             var errors = e.getErrorCollector().getErrors();
             var first = errors.isEmpty() ? e.getMessage() : String.valueOf(errors.get(0).toString());
@@ -463,6 +489,8 @@ public final class Shell {
     Set<String> groovyNames() {
         var names = new TreeSet<>(groovyWords);
         names.addAll(groovy().variables());
+        names.remove(HoistSession.BINDING);
+        names.addAll(groovy().definitions());
         return names;
     }
 

@@ -164,4 +164,42 @@ class ExamplesSpec extends IntegrationSpec {
         run.out =~ /nightly: 1 images, \d+ bytes to send/
         mirror.hasTag('mirror/tool', '20240101')
     }
+
+    def "every example runs through load in one shell session, its params set by a line"() {
+        given:
+        def img = images()
+        def dist = new File(tmp, 'dist')
+        dist.mkdirs()
+        img.dockerArchive(new File(dist, 'app.tar'), [[tags: ['demo/app:1.0'], layers: [['base', 80_000], ['app', 20_000]]]])
+        def nightly = new File(tmp, 'nightly')
+        nightly.mkdirs()
+        img.dockerArchive(new File(nightly, 'n.tar'), [[tags: ['nightly/tool:20240101'], layers: [['base', 90_000], ['tool', 30_000]]]])
+        def archive = new File(tmp, 'all.tar')
+        img.dockerArchive(archive, [[tags: ['demo/app:1.1'], layers: [['base', 60_000], ['a11', 10_000]]],
+                                    [tags: ['demo/app:2.0'], layers: [['base', 60_000], ['a20', 10_000]]]])
+        def layout = new File(tmp, 'layout')
+        def digest = img.ociLayoutBySkopeo(archive, 'demo/app:1.1', layout, 'demo/app:1.1')
+        img.ociLayoutBySkopeo(archive, 'demo/app:2.0', layout, 'demo/app:2.0')
+        def params = [gitea: gitea.host, giteaCa: gitea.certs.caCert.path, mirror: "http://${mirror.host}", archives: "${dist.path}/*.tar",
+                      layout: layout.path, digests: new File(tmp, 'mirror.digests').path, version: '1.2.3', maxBytes: '100000000',
+                      label: 'label', since: '2023-12-01']
+        def lines = params.collect { k, v -> "params.${k} = '${v}'" }
+        lines += ['idpbuilder', 'mirror', 'release'].collect { "load '${new File(EXAMPLES, it + '.groovy').path}'" }
+        lines += ["params.archives = '${nightly.path}/*.tar'", "load '${new File(EXAMPLES, 'nightly.groovy').path}'"]
+
+        when:
+        def run = hoist(['shell'], [HOME: tmp.path] + giteaLogin(), lines.join('\n') + '\n')
+
+        then:
+        run.exit == 0
+        gitea.hasTag('giteaadmin/demo/app', '1.0')
+        gitea.manifestDigest('giteaadmin/mirror/app', '1.1') == digest
+        !mirror.hasTag('mirror/mirror/app', '2.0')
+        run.out.contains('released 1.2.3 as')
+        gitea.hasTag('giteaadmin/demo/site', '1.2')
+        run.out =~ /nightly: 1 images, \d+ bytes to send/
+        mirror.hasTag('mirror/tool', '20240101')
+        !run.out.contains(dev.hoist.support.Registry.PASSWORD)
+        !run.err.contains(dev.hoist.support.Registry.PASSWORD)
+    }
 }
