@@ -205,12 +205,30 @@ class ShellSpec extends Specification {
     def "Tab on a Groovy line offers the session's variables"() {
         given:
         start()
-        shell.prompt(shell.line('def registryHost = "localhost:5000"'))
+        shell.prompt(shell.line('def sourceHost = "localhost:5000"'))
 
         when:
         int from = shell.mark()
-        shell.type('println regis\t')
-        shell.waitFor('println registryHost', from)
+        shell.type('println sourceH\t')
+        shell.waitFor('println sourceHost', from)
+
+        then:
+        noExceptionThrown()
+    }
+
+    def "Tab offers the names of the registries and plans the session defined"() {
+        given:
+        start()
+        int defined = shell.line("registry 'backupRegistry', { host 'localhost:5000' }")
+        shell.prompt(defined)
+        shell.prompt(shell.line("plan 'nightlyPlan', { to registry('backupRegistry') }"))
+
+        when:
+        int from = shell.mark()
+        shell.type('println backupR\t')
+        shell.waitFor('println backupRegistry', from)
+        shell.type('\u0015nightlyP\t')
+        shell.waitFor('nightlyPlan', from)
 
         then:
         noExceptionThrown()
