@@ -46,24 +46,29 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
      * Runs the plan as a job with progress and Ctrl-C, prints its report, and returns its result;
      * null when a host's background took it. Scripts run each push here.
      */
+    /** The dashboard can be drawn on this command's terminal, or a usage error says why not. */
+    static void requireDashboard(Main.Io io) {
+        if (!io.terminal()) {
+            throw new HoistException("the dashboard needs a terminal, and this is not one (try --progress plain or json)",
+                    HoistException.Kind.USAGE);
+        }
+        var unusable = Dashboard.unusable(io.env());
+        if (unusable != null) {
+            throw new HoistException(unusable + " (try --progress plain)", HoistException.Kind.USAGE);
+        }
+        if (io.host() != null) {
+            // The shell's terminal is not the process's: the shell opens a job's dashboard on its own terminal.
+            throw new HoistException("--dashboard is for the command line; in the shell, open the job's dashboard there",
+                    HoistException.Kind.USAGE);
+        }
+    }
+
     PushResult run(PushPlan plan, CredentialStore credentials, RegistryOptions options) throws IOException {
         var host = io.host();
         // A job in the shell's background prints nothing over the prompt; the shell announces its end.
         var shown = quiet || host != null && host.background() ? ProgressMode.NONE : mode.resolve(io);
         if (shown == ProgressMode.DASHBOARD) {
-            if (!io.terminal()) {
-                throw new HoistException("the dashboard needs a terminal, and this is not one (try --progress plain or json)",
-                        HoistException.Kind.USAGE);
-            }
-            var unusable = Dashboard.unusable(io.env());
-            if (unusable != null) {
-                throw new HoistException(unusable + " (try --progress plain)", HoistException.Kind.USAGE);
-            }
-            if (host != null) {
-                // The shell's terminal is not the process's: the shell opens a job's dashboard on its own terminal.
-                throw new HoistException("--dashboard is for the command line; in the shell, open the job's dashboard there",
-                        HoistException.Kind.USAGE);
-            }
+            requireDashboard(io);
         }
         // Every registry's credentials are found before anything is sent, so a refused
         // credentials file stops the push with one line, not one per image.

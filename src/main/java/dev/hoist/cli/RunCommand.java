@@ -40,8 +40,17 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--progress", arity = "0..1", paramLabel = "MODE", fallbackValue = "auto",
             converter = ProgressMode.Converter.class, preprocessor = ProgressMode.OptionalMode.class,
-            description = "Progress of each push on stderr: auto (the default), live, plain, or json (one event per line).")
+            description = "Progress of each push on stderr: auto (the default), dashboard, live, plain, or json (one event per line).")
     ProgressMode progress;
+
+    @Option(names = "--dashboard", description = "Show each push's live dashboard on this terminal (same as --progress dashboard); "
+            + "q leaves it and the push goes on with live lines.")
+    boolean dashboard;
+
+    @Option(names = "--limit-rate", paramLabel = "RATE", converter = Sizes.PerSecond.class,
+            description = "Send at most RATE over all transfers of each push, e.g. 20MB/s (changeable while it runs, from the "
+                    + "dashboard or hoist attach).")
+    long limitRate;
 
     @Option(names = "--no-progress", description = "No progress on stderr: only the summaries, errors and the pushed references.")
     boolean noProgress;
@@ -73,12 +82,17 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var mode = noProgress ? ProgressMode.NONE : progress != null ? progress : ProgressMode.AUTO;
+        var mode = noProgress ? ProgressMode.NONE : dashboard ? ProgressMode.DASHBOARD
+                : progress != null ? progress : ProgressMode.AUTO;
         if (mode == ProgressMode.DASHBOARD) {
-            throw new HoistException("hoist run has no dashboard: use --progress live, plain or json", HoistException.Kind.USAGE);
+            // Refused before the script runs, not at its first push.
+            PlanRun.requireDashboard(io);
+        }
+        if (limitRate < 0) {
+            throw new HoistException("--limit-rate must not be negative", HoistException.Kind.USAGE);
         }
         var runner = new ScriptRunner(io, mode, report.quiet, "-".equals(report.json),
-                new ConnectionOptions().options(io.env(), 5, 0, 8));
+                new ConnectionOptions().options(io.env(), 5, 0, 8), limitRate);
         try (var session = new HoistSession(io.env(), params(params), io.out(), runner).dryRun(dryRun)) {
             int code = 0;
             try {

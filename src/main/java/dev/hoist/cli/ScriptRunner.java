@@ -17,9 +17,11 @@ import java.io.UncheckedIOException;
  * pushed references and a summary per push), each registry with the settings the script gave it
  * and the usual credential chain for the others.
  *
+ * @param rateLimit bytes per second over all transfers of each push, 0 for none
  * @param reportOnStdout the run's JSON report goes to stdout, so pushed references do not
  */
-public record ScriptRunner(Main.Io io, ProgressMode progress, boolean quiet, boolean reportOnStdout, RegistryOptions defaults)
+public record ScriptRunner(Main.Io io, ProgressMode progress, boolean quiet, boolean reportOnStdout, RegistryOptions defaults,
+                           long rateLimit)
         implements PushRunner {
 
     /**
@@ -27,7 +29,7 @@ public record ScriptRunner(Main.Io io, ProgressMode progress, boolean quiet, boo
      * whose jobs take them (in the background when the host says so: then {@link #run} returns null).
      */
     public static PushRunner forSession(Main.Io io, RegistryOptions defaults) {
-        return new ScriptRunner(io, ProgressMode.AUTO, false, false, defaults);
+        return new ScriptRunner(io, ProgressMode.AUTO, false, false, defaults, 0);
     }
 
     @Override
@@ -41,7 +43,7 @@ public record ScriptRunner(Main.Io io, ProgressMode progress, boolean quiet, boo
         var shown = reportOnStdout ? new Main.Io(new PrintStream(OutputStream.nullOutputStream()), io.err(), io.in(), io.env(),
                 io.terminal(), io.host()) : io;
         try {
-            return new PlanRun(shown, progress, quiet, null, 0, "hoist run: " + name)
+            return new PlanRun(shown, progress, quiet, null, rateLimit, "hoist run: " + name)
                     .run(plan, chain, defaults);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -78,4 +78,29 @@ result.pushed.each { println "got \${it.target}@\${it.digest}" }
         !plain.hasTag('mirror/app-debug', '1.0')
         tls.copyOut('team/app', 'stable', new File(tmp, 'readback')).exists()
     }
+
+    def "hoist run --limit-rate holds each push to the rate; --dashboard off a terminal is one line and exit 2 before the script runs"() {
+        given: 'a script pushing one image of ~600 kB that does not compress'
+        def reg = registry()
+        images().randomLayout(new File(tmp, 'layout'), 1, 600_000)
+        def f = script("""
+println 'script ran'
+def r = push { from layout('layout'); to '${reg.host}/limited' }
+println "pushed=\${r.pushed.size()}"
+""")
+
+        when:
+        def started = System.nanoTime()
+        def limited = hoist(['run', f.path, '--limit-rate', '200kB/s', '-q'])
+        def seconds = (System.nanoTime() - started) / 1e9
+        def dash = hoist(['run', f.path, '--dashboard'])
+
+        then:
+        limited.exit == 0
+        limited.out.contains('pushed=1')
+        seconds >= 2.0
+        dash.exit == 2
+        dash.err.trim() == 'hoist: the dashboard needs a terminal, and this is not one (try --progress plain or json)'
+        !dash.out.contains('script ran')
+    }
 }
