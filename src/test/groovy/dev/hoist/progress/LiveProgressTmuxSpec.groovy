@@ -101,8 +101,10 @@ sleep 600
         seen60.size() > 0
         seen60.every { it.length() < 60 && whole(it) }
 
-        and: 'the block was redrawn in place: no bar is left in the scrollback, each finished step is there once'
-        history.findAll { bar(it) }.isEmpty()
+        and: 'the block was redrawn in place: each finished step is there once, and no copies of bars pile up'
+        // The one resize makes tmux rewrap the lines on screen at that moment: pieces of that one block
+        // may stay above it (at most its rows). The defect this guards against left a copy per redraw.
+        history.findAll { bar(it) }.size() <= 3
         history.count { it.startsWith('pushed manifest ') } == 12
         history.findAll { it.startsWith('pushed ') }.countBy { it }.values().every { it == 1 }
     }

@@ -8,10 +8,24 @@ class Tmux implements Closeable {
 
     final String socket = "hoist-${UUID.randomUUID().toString().take(8)}"
 
+    /** Where the pane's shell writes the command's exit status when it ends. */
+    private final File statusFile = File.createTempFile('hoist-tmux-', '.status').tap { delete() }
+
+    /**
+     * Runs the command in a new window. Its exit status is written to a file by the pane's shell:
+     * tmux 3.3's #{pane_dead_status} is sometimes never set (the pane's end seen on the pty before
+     * the process is reaped). The shell traps Ctrl-C with a handler, not by ignoring it, so the
+     * command gets the default disposition and the shell outlives a Ctrl-C meant for the command.
+     */
     void start(List<String> command, int columns, int rows) {
+        def line = 'trap : INT; ' + command.collect { quote(it) }.join(' ') + '; echo $? > ' + quote(statusFile.path)
         Proc.ok(['tmux', '-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', "${columns}".toString(), '-y', "${rows}".toString(),
-                 command.collect { "'" + it.replace("'", "'\\''") + "'" }.join(' ')])
+                 line])
         Proc.ok(['tmux', '-L', socket, 'set-option', '-g', 'remain-on-exit', 'on'])
+    }
+
+    private static String quote(String word) {
+        "'" + word.replace("'", "'\\''") + "'"
     }
 
     String screen() {
@@ -28,9 +42,8 @@ class Tmux implements Closeable {
 
     /** The exit status of the pane's command once it has ended, or null while it runs. */
     Integer exitStatus() {
-        def r = Proc.run(['tmux', '-L', socket, 'display-message', '-p', '#{pane_dead}:#{pane_dead_status}'])
-        def parts = r.out.trim().split(':', -1)
-        parts[0] == '1' ? parts[1] as Integer : null
+        def text = statusFile.exists() ? statusFile.text.trim() : ''
+        text ? text as Integer : null
     }
 
     /** Polls the screen until it matches, or fails with what it showed. */
@@ -92,5 +105,6 @@ class Tmux implements Closeable {
     @Override
     void close() {
         Proc.run(['tmux', '-L', socket, 'kill-server'])
+        statusFile.delete()
     }
 }
