@@ -18,7 +18,8 @@ class Tmux implements Closeable {
      * command gets the default disposition and the shell outlives a Ctrl-C meant for the command.
      */
     void start(List<String> command, int columns, int rows) {
-        def line = 'trap : INT; ' + command.collect { quote(it) }.join(' ') + '; echo $? > ' + quote(statusFile.path)
+        // A user's terminal: the CI variable of the test run (.ci/run sets it) would make hoist's auto progress plain.
+        def line = 'trap : INT; unset CI; ' + command.collect { quote(it) }.join(' ') + '; echo $? > ' + quote(statusFile.path)
         Proc.ok(['tmux', '-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', "${columns}".toString(), '-y', "${rows}".toString(),
                  line])
         Proc.ok(['tmux', '-L', socket, 'set-option', '-g', 'remain-on-exit', 'on'])
