@@ -137,17 +137,21 @@ class AttachSpec extends IntegrationSpec {
         def reg = registry()
         def proxy = new FaultProxy(reg)
         def broken = true
-        proxy.rule = { FaultProxy.Seen s -> broken && s.method == 'PUT' && s.path.contains('/manifests/2') ? 'status:400' : null }
+        // Image 2's manifest is refused; while it is, every other manifest is told to come back in a second,
+        // so the push is still running (whatever order its blobs went in) when the retry is asked.
+        proxy.rule = { FaultProxy.Seen s ->
+            !broken || s.method != 'PUT' || !s.path.contains('/manifests/') ? null
+                    : s.path.contains('/manifests/2') ? 'status:400' : 'retry-after:1'
+        }
         def run = new File(tmp, 'run')
         def env = [XDG_RUNTIME_DIR: run.path]
-        // 12 images at 150 kB/s run ~12 s: the retry must reach the push while it runs, also on a loaded machine.
         def layout = images().randomLayout(new File(tmp, 'layout'), 12, 150_000)
         def report = new File(tmp, 'report.json')
         def java = new File(System.getProperty('java.home'), 'bin/java').path
         def pb = new ProcessBuilder(java, '-cp', System.getProperty('java.class.path'),
                 "-Dhoist.cache.dir=${tmp}/cache".toString(), 'dev.hoist.cli.Main',
                 'push', "oci:${layout.path}".toString(), "${proxy.host}/app".toString(), '--limit-rate', '150kB/s',
-                '--concurrency', '1', '--json', report.path)
+                '--concurrency', '1', '--retries', '60', '--json', report.path)
                 .redirectErrorStream(true)
         pb.environment().put('XDG_RUNTIME_DIR', run.path)
         def process = pb.start()

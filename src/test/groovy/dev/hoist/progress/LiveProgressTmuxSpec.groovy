@@ -59,6 +59,7 @@ class LiveProgressTmuxSpec extends IntegrationSpec {
                        '--to', "${proxy.host}/ns".toString(), '--concurrency', '4']
         def script = new File(tmp, 'run.sh')
         script.text = """#!/bin/sh
+unset CI
 export HOIST_CACHE_DIR='${tmp}/cache' HOIST_CONFIG_DIR='${tmp}/config' DOCKER_CONFIG='${tmp}/docker-config'
 ${command.collect { "'${it}'" }.join(' ')}
 echo "HOIST-EXIT=\$?"
