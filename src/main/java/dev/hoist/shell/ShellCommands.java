@@ -43,8 +43,7 @@ final class ShellCommands {
     }
 
     @Command(name = "load", mixinStandardHelpOptions = true,
-            description = {"Evaluates a Groovy script into the session: its registries, filters, plans and",
-                    "top-level variables stay defined. Also callable from Groovy: load 'file.groovy'."})
+            description = "Evaluates a Groovy script into the session: its registries, filters, plans and top-level variables stay defined. Also callable from Groovy: load 'file.groovy'.")
     static final class Load implements Callable<Integer> {
         private final Shell shell;
 
@@ -102,8 +101,7 @@ final class ShellCommands {
     }
 
     @Command(name = "wait", mixinStandardHelpOptions = true,
-            description = {"Waits for jobs to end (all this session's running jobs without N) and prints how each ended;",
-                    "exits as the job would have on the command line. Ctrl-C stops waiting, not the job."})
+            description = "Waits for jobs to end (all this session's running jobs without N) and prints how each ended; exits as the job would have on the command line. Ctrl-C stops waiting, not the job.")
     static final class Wait implements Callable<Integer> {
         private final Shell shell;
 
@@ -164,8 +162,7 @@ final class ShellCommands {
     }
 
     @Command(name = "dashboard", mixinStandardHelpOptions = true,
-            description = {"Shows a job's dashboard full-screen (running or finished); q returns to the prompt",
-                    "and the job runs on. Its keys: p pause, + - workers, b limit, r retry, c cancel, ? help."})
+            description = "Shows a job's dashboard full-screen (running or finished); q returns to the prompt and the job runs on. Its keys: p pause, + - workers, b limit, r retry, c cancel, ? help.")
     static final class DashboardCommand implements Callable<Integer> {
         private final Shell shell;
 
