@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -229,8 +228,13 @@ public final class PushEngine {
         private final Map<String, CompletableFuture<Descriptor>> inRepository = new ConcurrentHashMap<>();
         private final Map<String, CompletableFuture<Holder>> inStore = new ConcurrentHashMap<>();
         final java.util.Set<Staging> stagings = ConcurrentHashMap.newKeySet();
-        /** Layers a source uploaded while streaming, by store and digest, until the first image that has them counts them. */
-        private final Map<String, UploadResult> unclaimed = new ConcurrentHashMap<>();
+        /** Layers a source uploads while streaming, by store and diff ID once the source has read them through. */
+        private final Map<String, StreamedLayer> streamed = new ConcurrentHashMap<>();
+        /**
+         * The image a streamed layer counts for, by store and diff ID: the first whose push asked the
+         * source for it. The report's figures and the events both follow it.
+         */
+        private final Map<String, ImageRef> countsFor = new ConcurrentHashMap<>();
 
         Run(PushPlan plan, EventBus bus, ExecutorService blobPool, CancelToken cancel, JobGate gate) {
             this.plan = plan;
@@ -495,10 +499,9 @@ public final class PushEngine {
             }
             if (!plan.dryRun() && layer instanceof CompressedLayer compressed
                     && compressed.content() instanceof StagingContent streaming) {
-                var staged = staged(dest, target, compressed, streaming.staging(), tally);
+                var staged = staged(dest, target, compressed, streaming.staging());
                 if (staged != null) {
-                    return staged.repository().equals(dest.repository()) ? staged.descriptor()
-                            : fromHolder(dest, target, layer, known, new Holder(staged.repository(), staged.descriptor()), tally);
+                    return fromStreamed(dest, target, layer, known, staged, tally);
                 }
             }
             var mine = new CompletableFuture<Holder>();
@@ -529,34 +532,67 @@ public final class PushEngine {
          * store as it streams, then waits for what the layer became. Null when the source did not
          * upload it here; the layer is then read and pushed like any other.
          */
-        private Staging.Staged staged(Destination dest, ImageRef target, CompressedLayer layer, Staging staging, Tally tally) {
+        private Staging.Staged staged(Destination dest, ImageRef target, CompressedLayer layer, Staging staging) {
             stagings.add(staging);
-            staging.attach(dest.storeKey(), dest.repository(), streamed -> {
-                // The layer's own diff ID when the export names it so (Docker 25+); the legacy format
-                // names layers by v1 IDs, and the diff ID is learned only once the layer has passed.
-                var key = streamed.diffId() != null ? streamed.diffId()
-                        : Digest.sha256(("streamed " + streamed.content().location()).getBytes(StandardCharsets.UTF_8));
-                bus.publish(new PushEvent.BlobStarted(target, key, streamed.size(), true, worker()));
-                long t0 = System.nanoTime();
-                var r = dest.putCompressed(streamed.withCompression(plan.compression()), progress(target, key, streamed.size()));
+            staging.attach(dest.storeKey(), dest.repository(), (streaming, diffId) -> {
+                // Told once its diff ID (the legacy format's layers are named by v1 IDs) and its image are known.
+                var layerStream = new StreamedLayer(bus, streaming.size());
+                diffId.thenAccept(d -> {
+                    var key = dest.storeKey() + "@" + d;
+                    streamed.put(key, layerStream);
+                    layerStream.learned(d);
+                    var counted = countsFor.get(key);
+                    if (counted != null) {
+                        layerStream.countsFor(counted);
+                    }
+                });
+                var r = dest.putCompressed(streaming.withCompression(plan.compression()), progress(layerStream::progressed));
                 remember(dest, r.descriptor().digest());
-                bus.publish(new PushEvent.BlobDone(target, key, r.descriptor(), r.bytesRead(), r.bytesSent(),
-                        Duration.ofNanos(System.nanoTime() - t0)));
-                // Counted for the image that claims the layer below, not for the one that attached.
-                unclaimed.put(dest.storeKey() + "@" + r.descriptor().digest(), r);
+                layerStream.uploaded(r);
                 return r.descriptor();
             });
+            // The first image to ask counts the layer; whichever of the two (the ask, the diff ID) comes last announces it.
+            var key = dest.storeKey() + "@" + layer.diffId();
+            countsFor.putIfAbsent(key, target);
+            var known = streamed.get(key);
+            if (known != null) {
+                known.countsFor(countsFor.get(key));
+            }
             var staged = staging.staged(layer.diffId(), dest.storeKey());
-            staged.ifPresent(s -> {
-                blobInfo.put(plan.compression().scheme(), layer.diffId(), new BlobInfoCache.Entry(s.descriptor().digest(), s.descriptor().size()));
-                var r = unclaimed.remove(dest.storeKey() + "@" + s.descriptor().digest());
-                if (r != null) {
-                    tally.uploaded.incrementAndGet();
-                    tally.read.addAndGet(r.bytesRead());
-                    tally.sent.addAndGet(r.bytesSent());
-                }
-            });
+            staged.ifPresent(s -> blobInfo.put(plan.compression().scheme(), layer.diffId(),
+                    new BlobInfoCache.Entry(s.descriptor().digest(), s.descriptor().size())));
             return staged.orElse(null);
+        }
+
+        /**
+         * A layer the source uploaded while streaming, for one image: one blob of its figures, like any
+         * other. The image it counts for has it as uploaded, with the bytes it took (mounted quietly
+         * into its repository when the source uploaded it elsewhere); every other image as shared
+         * (same repository) or mounted.
+         */
+        private Descriptor fromStreamed(Destination dest, ImageRef target, Layer layer, Blob known, Staging.Staged staged,
+                                        Tally tally) {
+            var holder = new Holder(staged.repository(), staged.descriptor());
+            var layerStream = streamed.get(dest.storeKey() + "@" + sourceDigest(layer));
+            if (layerStream == null || layerStream.result() == null || !target.equals(layerStream.countedFor())) {
+                return fromHolder(dest, target, layer, known, holder, tally);
+            }
+            long read = 0;
+            long sent = 0;
+            // A layout holds every blob of its store in one place: nothing to mount there.
+            if (dest instanceof RegistryDestination && !dest.repository().equals(staged.repository())) {
+                var blob = known != null ? known : new Blob(staged.descriptor(), compressedOf((CompressedLayer) layer));
+                var r = gated(() -> dest.putBlob(blob, staged.repository(), progress(layerStream::progressed)));
+                remember(dest, r.descriptor().digest());
+                read = r.bytesRead();
+                sent = r.bytesSent();
+            }
+            var uploaded = layerStream.result();
+            tally.uploaded.incrementAndGet();
+            tally.read.addAndGet(uploaded.bytesRead() + read);
+            tally.sent.addAndGet(uploaded.bytesSent() + sent);
+            layerStream.done(staged.descriptor(), read, sent);
+            return staged.descriptor();
         }
 
         /** Another image of this run got the blob into this store: mount it, or (in a layout) it is already there. */
@@ -684,6 +720,10 @@ public final class PushEngine {
          * limit, and stops it when cancelled.
          */
         private TransferListener progress(ImageRef target, Digest key, long size) {
+            return progress(bytes -> bus.publish(new PushEvent.BlobProgress(target, key, bytes, size)));
+        }
+
+        private TransferListener progress(java.util.function.LongConsumer tell) {
             var last = new AtomicLong(System.nanoTime());
             var counted = new AtomicLong();
             return bytes -> {
@@ -700,7 +740,7 @@ public final class PushEngine {
                 long now = System.nanoTime();
                 long prev = last.get();
                 if (now - prev >= PROGRESS_INTERVAL_NANOS && last.compareAndSet(prev, now)) {
-                    bus.publish(new PushEvent.BlobProgress(target, key, bytes, size));
+                    tell.accept(bytes);
                 }
             };
         }

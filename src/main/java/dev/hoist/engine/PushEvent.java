@@ -8,7 +8,9 @@ import java.time.Duration;
 
 /**
  * What the engine tells its listeners. Immutable; events about one image arrive in the order they
- * happened. A blob is named by its digest, or by its diff ID while it is being compressed.
+ * happened. A blob is named by its digest, or by its diff ID while it is being compressed. A layer a
+ * source uploads while still reading it (a daemon export) is told only once its diff ID and the image
+ * it counts for are known, never under a stand-in key (see {@link StreamedLayer}).
  */
 public sealed interface PushEvent {
 

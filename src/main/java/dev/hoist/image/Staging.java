@@ -1,6 +1,7 @@
 package dev.hoist.image;
 
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A source that can push layers while it is still reading them: a Docker daemon's export, whose
@@ -10,10 +11,14 @@ import java.util.Optional;
  */
 public interface Staging {
 
-    /** Uploads a layer whose diff ID is learned by reading it; returns what it became. */
+    /**
+     * Uploads a layer while the source reads it; returns what it became. {@code diffId} completes
+     * when the source has read the layer through (at once when the source names layers by it), so
+     * the engine can tell the layer by its true key as soon as it is known.
+     */
     @FunctionalInterface
     interface Uploader {
-        Descriptor upload(CompressedLayer layer);
+        Descriptor upload(CompressedLayer layer, CompletionStage<Digest> diffId);
     }
 
     /** A layer the source uploaded: the repository it went to and its descriptor there. */

@@ -110,6 +110,7 @@ final class DaemonExport implements Staging {
 
     private void read() {
         long t0 = System.nanoTime();
+        CompletableFuture<Digest> learning = null;
         try (var in = export.get(); var out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             var tar = new TarStream(in, what);
             var buffer = new byte[256 * 1024];
@@ -118,7 +119,8 @@ final class DaemonExport implements Staging {
                     continue;
                 }
                 long offset = out.position();
-                var stagedHere = stage(entry, offset);
+                learning = new CompletableFuture<>();
+                var stagedHere = stage(entry, offset, learning);
                 var md = Digest.newSha256();
                 var data = tar.data();
                 for (int n; (n = data.read(buffer)) > 0; ) {
@@ -133,6 +135,8 @@ final class DaemonExport implements Staging {
                     }
                 }
                 var digest = Digest.of(md);
+                // Before the member is settled: whoever waits for it finds the layer told by its diff ID.
+                learning.complete(digest);
                 if (stagedHere != null) {
                     staged.putIfAbsent(digest, stagedHere);
                 }
@@ -144,6 +148,9 @@ final class DaemonExport implements Staging {
             var failure = e instanceof HoistException h ? h
                     : new HoistException(what + ": the export failed: " + e.getMessage(), HoistException.Kind.INPUT, e);
             done.completeExceptionally(failure);
+            if (learning != null) {
+                learning.completeExceptionally(failure);
+            }
             members.values().forEach(f -> f.completeExceptionally(failure));
         } finally {
             synchronized (progress) {
@@ -155,17 +162,24 @@ final class DaemonExport implements Staging {
         members.values().forEach(f -> f.completeExceptionally(missing));
     }
 
-    /** Starts uploading a layer member while it streams in, when an uploader is attached. */
-    private CompletableFuture<Optional<Staged>> stage(TarStream.Entry entry, long offset) {
+    /**
+     * Starts uploading a layer member while it streams in, when an uploader is attached; {@code diffId}
+     * completes when the member has been read through.
+     */
+    private CompletableFuture<Optional<Staged>> stage(TarStream.Entry entry, long offset, CompletableFuture<Digest> diffId) {
         var up = uploader;
         if (up == null || !worthStaging(entry)) {
             return null;
+        }
+        var named = diffIdOf(entry);
+        if (named != null) {
+            diffId.complete(named);
         }
         var growing = new Growing(offset, entry.size(), what + ": " + entry.name());
         stagingSlots.acquireUninterruptibly();
         return CompletableFuture.supplyAsync(() -> {
             try {
-                var descriptor = up.upload(new CompressedLayer(diffIdOf(entry), entry.size(), growing, MediaTypes.DOCKER_LAYER_GZIP));
+                var descriptor = up.upload(new CompressedLayer(named, entry.size(), growing, MediaTypes.DOCKER_LAYER_GZIP), diffId);
                 return Optional.of(new Staged(stagingRepository, descriptor));
             } catch (RuntimeException e) {
                 // The engine reads the layer from the spool instead, with its own retries.

@@ -84,6 +84,70 @@ class DaemonSpec extends IntegrationSpec {
         images['demo/web:2.0'].bytesSent > 10_000
     }
 
+    def "layers of a legacy export pushed while it streams: every event names a real digest, each image counts each of its blobs once"() {
+        given: 'two images sharing a base; this dockerd (20.10) exports the legacy format, layers named <v1 id>/layer.tar'
+        loadImages()
+        def reg = registry()
+        def refs = ['demo/app:1.0', 'demo/web:2.0']
+        def diffIds = refs.collectEntries { [(it): new JsonSlurper().parseText(dockerd.docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', it]))] }
+
+        when: 'pushed in one plan, events as JSON lines on stderr, the report on stdout'
+        def run = hoist(['push', '--from-daemon', 'demo/*', '--to', "${reg.host}/ns".toString(), '--json', '--progress', 'json'], dockerd.env())
+        def lines = run.err.readLines().findAll { it.startsWith('{"event"') }
+        def events = lines.collect { new JsonSlurper().parseText(it) as Map }
+        def report = run.json.images.collectEntries { [(it.target.split('/ns/')[1]): it] }
+        def manifests = refs.collectEntries { [(it): reg.manifest("ns/${it.split(':')[0]}".toString(), it.split(':')[1])] }
+        def nameOf = { Map e -> "${e.target.repository}:${e.target.tag}".toString().split('ns/')[1] }
+
+        then:
+        run.exit == 0
+        events.any { it.event == 'BlobDone' }
+
+        and: 'every blob event names a diff ID, a pushed layer or a config: no placeholder key'
+        def real = (diffIds.values().flatten() + manifests.values().collectMany { it.layers*.digest + [it.config.digest] }) as Set
+        def blobEvents = events.findAll { it.event.startsWith('Blob') || it.event == 'MountStarted' }
+        blobEvents.size() > 10
+        blobEvents.findAll { e -> ![e.blob, e.source, e.pushed?.digest].findAll { it != null }.every { it in real } } == []
+
+        and: 'per image, in the events and the report alike: each of its three blobs once, as uploaded, skipped or mounted'
+        refs.every { ref ->
+            def mine = events.findAll { it.target && nameOf(it) == ref }
+            def done = mine.findAll { it.event == 'BlobDone' }
+            def counted = mine.findAll { it.event in ['BlobDone', 'BlobSkipped', 'BlobMounted'] }
+            def blobs = report[ref].blobs
+            assert counted.size() == 3: "${ref}: ${counted*.event}"
+            assert (counted.collect { it.event == 'BlobDone' ? it.source : it.event == 'BlobMounted' ? it.source : it.blob } as Set).size() == 3
+            assert blobs.uploaded + blobs.skipped + blobs.mounted == 3: "${ref}: ${blobs}"
+            assert blobs.uploaded == done.size()
+            assert blobs.mounted == mine.count { it.event == 'BlobMounted' }
+            assert report[ref].bytesSent == done.sum(0) { it.bytesSent }
+            true
+        }
+
+        and: 'the shared base is uploaded once in the plan; the totals are the report\'s'
+        events.count { it.event == 'BlobDone' && it.source == diffIds['demo/app:1.0'][0] } == 1
+        events.count { it.event == 'BlobDone' } == run.json.totals.blobs.uploaded
+        events.findAll { it.event == 'BlobDone' }.sum { it.bytesSent } == run.json.totals.bytesSent
+
+        and: 'the live model folded from the same events shows every image whole, with the report\'s bytes'
+        def model = new dev.hoist.engine.JobModel()
+        lines.each { model.on(dev.hoist.attach.JobJson.pushEvent(dev.hoist.attach.JobJson.parse(it))) }
+        def snapshot = model.snapshot(1, 'daemon', dev.hoist.engine.JobState.DONE, java.time.Instant.now(), java.time.Instant.now(), 4, 0)
+        snapshot.images().every { row ->
+            def ref = "${row.target().repository()}:${row.target().tag()}".toString().split('ns/')[1]
+            row.blobsDone() == 3 && row.blobsTotal() == 3 && row.bytesSent() == report[ref].bytesSent
+        }
+        snapshot.totals().bytesSent() == run.json.totals.bytesSent
+
+        and: 'both images read back with skopeo, under the report\'s digests and the daemon\'s image IDs'
+        refs.every { ref ->
+            def repo = "ns/${ref.split(':')[0]}".toString()
+            reg.manifestDigest(repo, ref.split(':')[1]) == report[ref].digest &&
+                    manifests[ref].config.digest == dockerd.imageId(ref) &&
+                    reg.copyOut(repo, ref.split(':')[1], new File(tmp, "readback-${ref.replace(':', '-').replace('/', '-')}")).exists()
+        }
+    }
+
     def "a re-push of unchanged daemon images is up to date without exporting them"() {
         given:
         loadImages()
