@@ -17,7 +17,7 @@ import java.time.format.DateTimeFormatter;
 /**
  * Logback's configuration, in code: found through {@code META-INF/services}, it sets the levels
  * and keeps logback from parsing an XML file at every start (a third of hoist's start-up classes).
- * {@link Verbosity} attaches the appender to the command's stderr.
+ * {@link Verbosity} sends each line to the err stream of the command that logs it.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {

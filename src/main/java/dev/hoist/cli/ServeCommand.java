@@ -70,8 +70,8 @@ final class ServeCommand implements Callable<Integer> {
                 authorizedKeys != null ? authorizedKeys : home.resolve(".ssh").resolve("authorized_keys"),
                 hostKey != null ? hostKey : Dirs.config(io.env()).resolve("ssh_host_ed25519_key"),
                 maxSessions, duration(idleTimeout), Dirs.state(io.env()).resolve("serve.log"), io.env(), Shells.HOIST);
-        // From here on, log lines of every session's commands go to this process's stderr.
-        Verbosity.pin();
+        // The server's own log lines go to this process's stderr; each session's commands log to
+        // their own channel (Verbosity routes by the thread a line is logged on).
         var server = SshServe.start(settings);
         var stopped = new CountDownLatch(1);
         var hook = new Thread(() -> {

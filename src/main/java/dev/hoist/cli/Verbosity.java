@@ -2,69 +2,140 @@ package dev.hoist.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.spi.FilterReply;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
 
-/** Quiet by default; {@code -v} turns on debug logs (HTTP exchanges, decisions) and stack traces. */
-final class Verbosity {
+import java.io.PrintStream;
 
-    private static volatile boolean verbose;
-    /** Set by a server: commands of many sessions run in one JVM, and one must not take the others' logs. */
-    private static volatile boolean pinned;
+/**
+ * Quiet by default; {@code -v} turns on debug logs (HTTP exchanges, decisions) and stack traces,
+ * for one command only. Several commands run at once in one JVM (sessions of the SSH server, a
+ * shell's background jobs), so nothing here is process-wide: each command line gets a route (its
+ * err stream, verbose or not) on the thread that runs it, and every thread started on its behalf
+ * (its job, the engine's image and blob workers, the HTTP client's threads) inherits that route.
+ * One appender writes each log line to the route of the thread that logs it; a turbo filter lets
+ * debug lines through only on threads whose route is verbose. Threads started by no command (the
+ * SSH server's own) log warnings to the process's stderr.
+ */
+public final class Verbosity {
+
+    /** Where a command's log lines go, and whether it asked for {@code -v}. */
+    private record Route(PrintStream err, boolean verbose) {
+    }
+
+    private static final InheritableThreadLocal<Route> ROUTE = new InheritableThreadLocal<>();
+    /** Wire-level logs of the HTTP libraries are noise, and slow a daemon export to a crawl: info at most. */
+    private static final String[] QUIET = {"jdk.internal.httpclient", "org.apache.hc", "com.github.dockerjava", "com.google"};
+    /**
+     * The SSH server's own logs, made on a command's thread while it writes to its channel: they are
+     * the server's, and written to that channel they would be sent inside the packet being sent.
+     */
+    private static final String SERVER = "org.apache.sshd";
+    /** Set while a line is written to a route: a line logged meanwhile (by the stream's own code) goes to stderr. */
+    private static final ThreadLocal<Boolean> WRITING = new ThreadLocal<>();
+    private static boolean installed;
 
     private Verbosity() {
     }
 
-    /** Sends log lines to {@code err}, the stream the command was given, so they land with its other output. */
-    static void attach(java.io.PrintStream err) {
-        if (pinned) {
+    /**
+     * Sends the log lines of the command about to run on this thread, and of every thread it starts,
+     * to {@code err}, warnings only until {@link #set} says otherwise. Commands started earlier from
+     * this thread (a shell's background jobs) keep the route they had.
+     */
+    public static void attach(PrintStream err) {
+        install();
+        ROUTE.set(new Route(err, false));
+    }
+
+    /** {@code -v} of the command on this thread. */
+    static void set(boolean on) {
+        var route = ROUTE.get();
+        ROUTE.set(new Route(route != null ? route.err() : System.err, on));
+    }
+
+    /** Whether the command on this thread asked for {@code -v}: stack traces with its errors. */
+    static boolean verbose() {
+        var route = ROUTE.get();
+        return route != null && route.verbose();
+    }
+
+    /** Once per process: the routing appender in place of the root's, the filter that lets a verbose command's debug lines through. */
+    private static synchronized void install() {
+        if (installed) {
             return;
         }
-        var context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
-        var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        installed = true;
+        var context = (LoggerContext) LoggerFactory.getILoggerFactory();
         var layout = new LogSetup.Layout();
         layout.setContext(context);
         layout.start();
-        var encoder = new ch.qos.logback.core.encoder.LayoutWrappingEncoder<ch.qos.logback.classic.spi.ILoggingEvent>();
-        encoder.setContext(context);
-        encoder.setLayout(layout);
-        encoder.start();
-        var appender = new ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        var appender = new RoutingAppender(layout);
         appender.setContext(context);
-        appender.setName("hoist-err");
-        appender.setEncoder(encoder);
-        appender.setOutputStream(new java.io.FilterOutputStream(err) {
-            @Override
-            public void close() {
-                // The command's stream outlives the appender.
-            }
-        });
-        appender.setImmediateFlush(true);
+        appender.setName("hoist-route");
         appender.start();
+        var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
         root.addAppender(appender);
         root.setLevel(Level.WARN);
-        verbose = false;
+        var filter = new VerboseFilter();
+        filter.setContext(context);
+        filter.start();
+        context.addTurboFilter(filter);
     }
 
-    static void set(boolean on) {
-        if (pinned) {
-            return;
+    /** Writes a line to the err stream of the command whose thread logs it. */
+    private static final class RoutingAppender extends AppenderBase<ILoggingEvent> {
+        private final LogSetup.Layout layout;
+
+        RoutingAppender(LogSetup.Layout layout) {
+            this.layout = layout;
         }
-        verbose = on;
-        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(on ? Level.DEBUG : Level.WARN);
-        // Wire-level logs of the HTTP libraries are noise, and slow a daemon export to a crawl.
-        for (var quiet : new String[]{"jdk.internal.httpclient", "org.apache.hc", "com.github.dockerjava", "com.google"}) {
-            ((Logger) LoggerFactory.getLogger(quiet)).setLevel(on ? Level.INFO : Level.WARN);
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            var route = ROUTE.get();
+            if (route == null || WRITING.get() != null || event.getLoggerName().startsWith(SERVER)) {
+                System.err.print(layout.doLayout(event));
+                return;
+            }
+            WRITING.set(Boolean.TRUE);
+            try {
+                // PrintStream is synchronized: lines of concurrent workers of one command do not interleave.
+                route.err().print(layout.doLayout(event));
+                route.err().flush();
+            } finally {
+                WRITING.remove();
+            }
         }
     }
 
-    /** Keeps the logs where they are now (the server's own stderr) for the rest of the process. */
-    static void pin() {
-        pinned = true;
-    }
-
-    static boolean verbose() {
-        return verbose;
+    /**
+     * Decides before a log line is made: on a verbose command's threads debug (info for the HTTP
+     * libraries) passes whatever the loggers' levels; elsewhere the levels (warnings) decide.
+     */
+    private static final class VerboseFilter extends TurboFilter {
+        @Override
+        public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+            var route = ROUTE.get();
+            if (route == null || !route.verbose() || level == null) {
+                return FilterReply.NEUTRAL;
+            }
+            var name = logger.getName();
+            if (name.startsWith(SERVER)) {
+                return FilterReply.NEUTRAL;
+            }
+            for (var quiet : QUIET) {
+                if (name.startsWith(quiet)) {
+                    return level.isGreaterOrEqual(Level.INFO) ? FilterReply.ACCEPT : FilterReply.DENY;
+                }
+            }
+            return level.isGreaterOrEqual(Level.DEBUG) ? FilterReply.ACCEPT : FilterReply.NEUTRAL;
+        }
     }
 }

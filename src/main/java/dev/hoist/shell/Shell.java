@@ -7,6 +7,7 @@ import dev.hoist.dashboard.StreamTerminal;
 import dev.hoist.engine.Job;
 import dev.hoist.engine.Jobs;
 import dev.hoist.cli.ScriptRunner;
+import dev.hoist.cli.Verbosity;
 import dev.hoist.dsl.HoistSession;
 import dev.hoist.dsl.ScriptException;
 import groovy.lang.Closure;
@@ -321,6 +322,8 @@ public final class Shell {
             cancelAsked = true;
             thread.interrupt();
         };
+        // A Groovy line is a command of its own: a -v of an earlier line does not make its pushes verbose.
+        Verbosity.attach(io.err());
         var session = groovy();
         // The DSL's push runs as the push command does here: a job of this shell, in the background after '&'.
         var host = new Main.Host(jobs, owner, Secrets.mask(text), background, job -> submitted(job, background));

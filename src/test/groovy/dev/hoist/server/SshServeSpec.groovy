@@ -253,6 +253,51 @@ class SshServeSpec extends IntegrationSpec {
         } { "threads left: ${threads() - baseline}" }
     }
 
+    def "-v belongs to one command: a verbose push gets its debug lines on its own stderr while a concurrent quiet push gets none"() {
+        given:
+        def reg = registry()
+        def proxy = new FaultProxy(reg)
+        def posts = new java.util.concurrent.atomic.AtomicInteger()
+        // The verbose push's first upload start waits 8 s: the quiet one starts, runs and ends meanwhile.
+        proxy.rule = { FaultProxy.Seen seen -> seen.method == 'POST' && posts.incrementAndGet() == 1 ? 'stall:8000' : null }
+        def other = new File(tmp, 'other.tar')
+        images().dockerArchive(other, [[tags: ['demo/other:1.0'], layers: [['other', 60_000]]]])
+        def server = serve()
+        def ssh = ssh(server)
+
+        when:
+        def verbose = ssh.start(alice, ['push', '-v', archive.path, "${proxy.host}/demo/app:1.0".toString(), '-q'])
+        def verboseOut = new StringBuffer(), verboseErr = new StringBuffer()
+        verbose.consumeProcessOutput(verboseOut, verboseErr)
+        waitFor(30) { proxy.seen.any { it.method == 'POST' } }
+        def quiet = ssh.exec(alice, ['push', other.path, "${reg.host}/demo/other:1.0".toString(), '-q'])
+        def overlapped = verbose.alive
+        verbose.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)
+
+        then: 'both pushed, the quiet one while the verbose one was under way'
+        quiet.exit == 0
+        overlapped
+        [verbose.exitValue(), verboseErr.toString()] == [0, verboseErr.toString()]
+        reg.hasTag('demo/app', '1.0')
+        reg.hasTag('demo/other', '1.0')
+
+        and: 'the verbose push has its own debug lines, from its workers too and after the quiet push ended'
+        def lines = verboseErr.toString().readLines()
+        lines.any { it.contains(' DEBUG ') && it.contains("credentials for ${proxy.host}") }
+        lines.any { it.contains(' DEBUG ') && it =~ /PUT \S*\/v2\/demo\/app\/manifests\/1\.0 -> 201/ }
+        !verboseErr.toString().contains('demo/other')
+        !verboseErr.toString().contains('ServerSessionImpl') // the SSH server's own logs are the server's
+
+        and: 'the quiet push has none, and none of the other push'
+        !quiet.err.contains('DEBUG')
+        !quiet.err.contains(proxy.host)
+        !quiet.err.contains('demo/app')
+
+        cleanup:
+        verbose?.destroyForcibly()
+        proxy?.close()
+    }
+
     def "hoist serve --ssh prints its address and host key fingerprint, keeps its files under HOME; SIGTERM cancels running pushes with their summary and ends every session"() {
         given:
         def reg = registry()
