@@ -48,6 +48,11 @@ final class ConnectionOptions {
     }
 
     /** Credentials from the flags, or null when none were given (the chain looks elsewhere). */
+    /** Whether a password or token was given (on the line or on stdin), not only a user name. */
+    boolean secretGiven() {
+        return password != null || passwordStdin || token != null || tokenStdin;
+    }
+
     Credentials credentials(Main.Io io) throws IOException {
         int given = (password != null ? 1 : 0) + (passwordStdin ? 1 : 0) + (token != null ? 1 : 0) + (tokenStdin ? 1 : 0);
         if (given > 1) {

@@ -60,7 +60,8 @@ final class LoginCommand implements Callable<Integer> {
             throw new HoistException("login needs a REGISTRY (or --list)", HoistException.Kind.USAGE);
         }
         var host = registry.replaceFirst("^[a-z]+://", "").replaceFirst("/.*$", "");
-        var credentials = connection.credentials(io);
+        // -u alone: the password is asked for, as with no credentials at all.
+        var credentials = connection.secretGiven() ? connection.credentials(io) : null;
         if (credentials == null) {
             credentials = prompt();
         }
@@ -81,17 +82,17 @@ final class LoginCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Asks on the terminal, the password without echo. */
+    /** Asks on the command's own terminal (see {@link Main.Prompt}), the password without echo. */
     private Credentials prompt() {
-        var console = System.console();
-        if (console == null || !io.terminal()) {
+        var prompt = io.prompt();
+        if (prompt == null) {
             throw new HoistException("no credentials given: use -u USER --password-stdin", HoistException.Kind.USAGE);
         }
-        var user = connection.username != null ? connection.username : console.readLine("Username: ");
-        var password = console.readPassword("Password: ");
-        if (user == null || user.isBlank() || password == null || password.length == 0) {
+        var user = connection.username != null ? connection.username : prompt.ask("Username: ", false);
+        var password = user == null || user.isBlank() ? null : prompt.ask("Password: ", true);
+        if (user == null || user.isBlank() || password == null || password.isEmpty()) {
             throw new HoistException("login needs a user name and a password", HoistException.Kind.USAGE);
         }
-        return Credentials.basic(user.strip(), new String(password), "prompt");
+        return Credentials.basic(user.strip(), password, "prompt");
     }
 }

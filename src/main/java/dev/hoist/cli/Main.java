@@ -40,14 +40,75 @@ public final class Main implements Callable<Integer> {
      *
      * @param host null for the one-shot command line: a push runs in the foreground on its own
      *             engine, and Ctrl-C (the JVM's shutdown) cancels it
+     * @param prompt how to ask the user of this command's terminal (login's password), or null when
+     *               nobody can be asked
      */
-    public record Io(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean terminal, Host host) {
+    public record Io(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean terminal, Host host,
+                     Prompt prompt) {
         public Io(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean terminal) {
-            this(out, err, in, env, terminal, null);
+            this(out, err, in, env, terminal, null, null);
+        }
+
+        public Io(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean terminal, Host host) {
+            this(out, err, in, env, terminal, host, null);
         }
 
         public Io with(Host host) {
-            return new Io(out, err, in, env, terminal, host);
+            return new Io(out, err, in, env, terminal, host, prompt);
+        }
+
+        public Io with(Prompt prompt) {
+            return new Io(out, err, in, env, terminal, host, prompt);
+        }
+    }
+
+    /**
+     * Asks the user at a command's own terminal: the process's console on the command line, the
+     * session's terminal in a shell (local or over SSH), the channel's input for an SSH exec without
+     * a pty. Never {@code System.console()} in a session: that is the server's tty, or another user's.
+     */
+    @FunctionalInterface
+    public interface Prompt {
+
+        /**
+         * @param secret read without echo, and kept out of history
+         * @return the line typed, or null at the end of input
+         */
+        String ask(String question, boolean secret);
+
+        /** Lines read from {@code in}, one per question and without showing it, as {@code --password-stdin} reads. */
+        static Prompt lines(InputStream in) {
+            return (question, secret) -> {
+                try {
+                    var line = new java.io.ByteArrayOutputStream();
+                    // Byte by byte: whatever follows the answer stays in the stream for the command.
+                    for (int b; (b = in.read()) != '\n'; ) {
+                        if (b < 0) {
+                            return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+                        }
+                        line.write(b);
+                    }
+                    var text = line.toString(StandardCharsets.UTF_8);
+                    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+        }
+
+        /** The process's console, the password without echo; null when there is none. */
+        static Prompt console() {
+            var console = System.console();
+            if (console == null) {
+                return null;
+            }
+            return (question, secret) -> {
+                if (!secret) {
+                    return console.readLine("%s", question);
+                }
+                var password = console.readPassword("%s", question);
+                return password == null ? null : new String(password);
+            };
         }
     }
 
@@ -71,7 +132,7 @@ public final class Main implements Callable<Integer> {
         // picocli looks for Groovy closures in annotations when Groovy is on the class path (it is, for
         // scripts): 300 classes loaded on every start. hoist's annotations hold none.
         System.setProperty("picocli.disable.closures", "true");
-        var io = new Io(System.out, System.err, System.in, System.getenv(), System.console() != null);
+        var io = new Io(System.out, System.err, System.in, System.getenv(), System.console() != null, null, Prompt.console());
         int code = execute(io, args);
         stopHttpSelectors();
         System.exit(code);

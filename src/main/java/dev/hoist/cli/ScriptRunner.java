@@ -41,7 +41,7 @@ public record ScriptRunner(Main.Io io, ProgressMode progress, boolean quiet, boo
         var hosts = plan.items().stream().map(i -> i.target().registry()).filter(r -> !r.startsWith("oci:")).distinct().toList();
         var chain = CredentialChain.standard(null, io.env(), Dirs.config(io.env())).forRegistries(hosts);
         var shown = reportOnStdout ? new Main.Io(new PrintStream(OutputStream.nullOutputStream()), io.err(), io.in(), io.env(),
-                io.terminal(), io.host()) : io;
+                io.terminal(), io.host(), io.prompt()) : io;
         try {
             return new PlanRun(shown, progress, quiet, null, rateLimit, "hoist run: " + name)
                     .run(plan, chain, defaults);

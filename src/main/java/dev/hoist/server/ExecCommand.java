@@ -3,6 +3,7 @@ package dev.hoist.server;
 import dev.hoist.HoistException;
 import dev.hoist.cli.Main;
 import dev.hoist.engine.Job;
+import dev.hoist.shell.TerminalPrompt;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.jline.terminal.Terminal;
@@ -45,10 +46,11 @@ final class ExecCommand extends ChannelCommand {
         Main.Io io;
         if (terminal != null) {
             var stream = new PrintStream(terminal.output(), true, terminal.encoding());
-            io = new Main.Io(stream, stream, terminal.input(), env, true);
+            io = new Main.Io(stream, stream, terminal.input(), env, true).with(new TerminalPrompt(terminal));
         } else {
+            // No pty: login reads its answers as lines of stdin, as --password-stdin would.
             io = new Main.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                    in, env, false);
+                    in, env, false).with(Main.Prompt.lines(in));
         }
         // MINA's idle timeout counts traffic only; a quiet push must not lose its session.
         var period = Math.max(1, Math.min(10, server.settings().idleTimeout().toSeconds() / 3));

@@ -87,7 +87,9 @@ public final class Shell {
     /** @param owner the user this session acts for (SSH): its jobs carry the name, {@code jobs} lists only theirs */
     public Shell(Terminal terminal, Main.Io io, Jobs jobs, String owner, Path history, Map<String, String> env) {
         this.terminal = terminal;
-        this.io = new Main.Io(io.out(), io.err(), InputStream.nullInputStream(), Map.copyOf(env), io.terminal());
+        // login asks on this session's terminal, never on the process's console (the server's, or another user's tty).
+        this.io = new Main.Io(io.out(), io.err(), InputStream.nullInputStream(), Map.copyOf(env), io.terminal(), null,
+                terminal != null ? new TerminalPrompt(terminal) : null);
         this.jobs = jobs;
         this.owner = owner;
         this.history = history;
