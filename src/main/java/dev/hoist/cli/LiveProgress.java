@@ -35,6 +35,8 @@ final class LiveProgress implements PushListener, AutoCloseable {
     private static final long TICK_MILLIS = 100;
     private static final int UNKNOWN_WIDTH = 1000;
 
+    /** The name of the terminals made over a command's stream, which progress closes when done. */
+    private static final String OVER_STREAM = "hoist-progress";
     private final Terminal terminal;
     private final Display display;
     private final List<String> finished = new ArrayList<>();
@@ -81,7 +83,9 @@ final class LiveProgress implements PushListener, AutoCloseable {
         }
         try {
             var type = env.getOrDefault("TERM", "xterm");
-            return TerminalBuilder.builder().system(false).type(type.startsWith(Terminal.TYPE_DUMB) ? "ansi" : type)
+            // The exec provider gives a terminal over the stream alone; JNI's would open a pty of the
+            // server's (and a thread to pump it) for every push of a session, never released.
+            return TerminalBuilder.builder().system(false).provider("exec").name(OVER_STREAM).type(type.startsWith(Terminal.TYPE_DUMB) ? "ansi" : type)
                     .streams(InputStream.nullInputStream(), new FilterOutputStream(out) {
                         @Override
                         public void write(byte[] b, int off, int len) throws IOException {
@@ -162,6 +166,15 @@ final class LiveProgress implements PushListener, AutoCloseable {
             }
         }
         draw();
+        if (OVER_STREAM.equals(terminal.getName())) {
+            // A terminal over the command's stream, ours alone (its close leaves the stream open);
+            // the process's own terminal stays, as its close could close stderr with it.
+            try {
+                terminal.close();
+            } catch (IOException ignored) {
+                // Nothing was held but the stream, which is not ours.
+            }
+        }
     }
 
     private synchronized void draw() {

@@ -822,7 +822,7 @@ public final class HoistSession implements AutoCloseable {
         }
     }
 
-    /** Removes the archives {@code build(...)} made. */
+    /** Removes the archives {@code build(...)} made and lets go of the classes of its scripts. */
     @Override
     public void close() {
         for (var f : built) {
@@ -833,6 +833,11 @@ public final class HoistSession implements AutoCloseable {
             }
         }
         built.clear();
+        // Groovy keeps every class's meta class in global caches: in a long-lived server, the classes
+        // of every line of every session that ended would stay there.
+        for (var c : loader.getLoadedClasses()) {
+            org.codehaus.groovy.runtime.InvokerHelper.removeClass(c);
+        }
         try {
             loader.close();
         } catch (IOException ignored) {

@@ -30,6 +30,8 @@ final class MaskedHistory extends DefaultHistory {
             if (!Files.exists(file)) {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // Another session of the same user (SSH) made it a moment ago: it is there, as wanted.
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the history file " + file + ": " + e.getMessage(), e);
         }

@@ -57,6 +57,8 @@ public final class Shell {
     private final Path history;
     private final Object groovyLock = new Object();
     private GroovySession groovy;
+    /** Set when the shell ends: no Groovy session is made after its last one was closed. */
+    private boolean ended;
     /** A command tree that lives as long as the shell, for completion and command names; lines execute on fresh ones. */
     private final CommandLine completionTree;
     private final Set<String> commands;
@@ -105,6 +107,9 @@ public final class Shell {
      */
     GroovySession groovy() {
         synchronized (groovyLock) {
+            if (ended) {
+                throw new IllegalStateException("this shell has ended");
+            }
             if (groovy == null) {
                 var dsl = new HoistSession(io.env(), Map.of(), io.out(), null);
                 var session = new GroovySession(dsl, Path.of("").toAbsolutePath());
@@ -168,6 +173,7 @@ public final class Shell {
                 shell.await(job);
             }
         }
+        shell.end();
         return shell.status;
     }
 
@@ -231,7 +237,47 @@ public final class Shell {
         } catch (IOException e) {
             io.err().println("hoist: warning: history not saved: " + e.getMessage());
         }
+        end();
         return status;
+    }
+
+    /**
+     * The shell has ended (exit, Ctrl-D, a dropped connection): its DSL session is closed (the
+     * archives its build(...) sources made, the classes of its lines), but only once the jobs it
+     * started have ended too, since a background push that outlives the session still reads them.
+     * Jobs are left alone: they belong to the server (or to the local shell's Jobs, which cancels
+     * what still runs when it leaves).
+     */
+    void end() {
+        GroovySession session;
+        synchronized (groovyLock) {
+            ended = true;
+            session = groovy;
+            groovy = null;
+        }
+        if (session == null) {
+            return;
+        }
+        var left = ConcurrentHashMap.<Integer>newKeySet();
+        var closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable close = () -> {
+            if (left.isEmpty() && closed.compareAndSet(false, true)) {
+                session.session().close();
+            }
+        };
+        var running = running();
+        running.forEach(j -> left.add(j.id()));
+        for (var job : running) {
+            job.onEnd(j -> {
+                left.remove(j.id());
+                close.run();
+            });
+            if (job.state().finished()) {
+                // Ended before the listener was added: it will not be told.
+                left.remove(job.id());
+            }
+        }
+        close.run();
     }
 
     /** Runs one (possibly multi-line) input; its failure becomes the shell's exit code. */

@@ -20,6 +20,19 @@ class SshShellSpec extends IntegrationSpec {
         Prereqs.require(['ssh', 'ssh-keygen', 'tmux'])
     }
 
+    /** hoist's server in this JVM for these keys (authorized_keys), its host key and audit log under tmp. */
+    SshServe serve(File... users) {
+        def authorized = new File(tmp, 'authorized_keys')
+        authorized.text = users.collect { Ssh.publicKey(it) + '\n' }.join('')
+        SshServe.start(new SshServe.Settings('127.0.0.1', 0, authorized.toPath(), hostKey().toPath(), 8,
+                Duration.ofMinutes(5), new File(tmp, 'state/serve.log').toPath(),
+                [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(tmp, 'docker-config').path, HOME: tmp.path], Shells.HOIST))
+    }
+
+    File hostKey() {
+        new File(tmp, 'config/ssh_host_ed25519_key')
+    }
+
     def "a background push outlives its dropped connection: the same key sees it in jobs until done, another key does not see it"() {
         given:
         def reg = registry()
@@ -32,14 +45,9 @@ class SshShellSpec extends IntegrationSpec {
         def keys = new File(tmp, 'keys')
         def alice = Ssh.key(keys, 'alice', 'ed25519', 'alice@laptop')
         def bob = Ssh.key(keys, 'bob', 'ed25519', 'bob@desk')
-        def authorized = new File(tmp, 'authorized_keys')
-        authorized.text = Ssh.publicKey(alice) + '\n' + Ssh.publicKey(bob) + '\n'
-        def hostKey = new File(tmp, 'config/ssh_host_ed25519_key')
         def audit = new File(tmp, 'state/serve.log')
-        def server = SshServe.start(new SshServe.Settings('127.0.0.1', 0, authorized.toPath(), hostKey.toPath(), 8,
-                Duration.ofMinutes(5), audit.toPath(),
-                [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(tmp, 'docker-config').path, HOME: tmp.path], Shells.HOIST))
-        def ssh = new Ssh(new File(tmp, 'ssh'), server.address().port, hostKey)
+        def server = serve(alice, bob)
+        def ssh = new Ssh(new File(tmp, 'ssh'), server.address().port, hostKey())
         def first = new Tmux()
         def again = new Tmux()
         def other = new Tmux()
@@ -124,14 +132,9 @@ class SshShellSpec extends IntegrationSpec {
         images().dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['app', 60_000]]]])
         def keys = new File(tmp, 'keys')
         def alice = Ssh.key(keys, 'alice', 'ed25519', 'alice@laptop')
-        def authorized = new File(tmp, 'authorized_keys')
-        authorized.text = Ssh.publicKey(alice) + '\n'
-        def hostKey = new File(tmp, 'config/ssh_host_ed25519_key')
         def audit = new File(tmp, 'state/serve.log')
-        def server = SshServe.start(new SshServe.Settings('127.0.0.1', 0, authorized.toPath(), hostKey.toPath(), 8,
-                Duration.ofMinutes(5), audit.toPath(),
-                [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(tmp, 'docker-config').path, HOME: tmp.path], Shells.HOIST))
-        def ssh = new Ssh(new File(tmp, 'ssh'), server.address().port, hostKey)
+        def server = serve(alice)
+        def ssh = new Ssh(new File(tmp, 'ssh'), server.address().port, hostKey())
         def tmux = new Tmux()
 
         when: 'login in the shell over ssh -tt'
