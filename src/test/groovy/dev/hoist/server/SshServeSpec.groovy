@@ -200,6 +200,42 @@ class SshServeSpec extends IntegrationSpec {
         pushErr != null
     }
 
+    def "run - reads the script from stdin over an exec: it pushes and exits with the script's status; a mistake is one line and exit 2"() {
+        given:
+        def reg = registry()
+        def locked = registry(Registry.Variant.BASIC)
+        def server = serve()
+        def ssh = ssh(server)
+        def plan = { String host -> """registry 'r', { host '${host}' }
+plan 'p', {
+    from archives('${archive.path}')
+    to registry('r')
+}
+push 'p'
+""" }
+
+        when:
+        def pushed = ssh.exec(alice, ['run', '-'], plan(reg.host))
+        def refused = ssh.exec(alice, ['run', '-'], plan(locked.host))
+        def mistaken = ssh.exec(alice, ['run', '-'], "plan 'p', {\n    from archives('${archive.path}')\n    to registri('r')\n}\npush 'p'\n".toString())
+
+        then: 'the plan pushed, its reference on stdout'
+        pushed.exit == 0
+        pushed.out.trim() ==~ /${reg.host}\/demo\/app:1\.0@sha256:[a-f0-9]{64}/
+        reg.manifestDigest('demo/app', '1.0') == pushed.out.trim().split('@')[1]
+
+        and: 'a push the registry refused is exit 1'
+        refused.exit == 1
+        !locked.hasTag('demo/app', '1.0')
+
+        and: 'a mistake in the script: exit 2, one line naming where, nothing pushed'
+        mistaken.exit == 2
+        mistaken.err.readLines().findAll { it.trim() } == mistaken.err.readLines().findAll { it.contains('<stdin>:3:') }
+        mistaken.err.readLines().count { it.trim() } == 1
+        mistaken.err.contains("did you mean 'registry'")
+        mistaken.out.isEmpty()
+    }
+
     def "sessions past --max-sessions are refused"() {
         given:
         def server = serve(maxSessions: 1)
