@@ -151,4 +151,34 @@ wait 1
         run.out.contains('[1] done: 1 pushed, 0 failed')
         reg.hasTag('app', '1.0')
     }
+
+    def "-v belongs to its line: a verbose background push keeps its debug lines while later lines run quiet"() {
+        given:
+        def reg = registry()
+        def proxy = new FaultProxy(reg)
+        // The background push waits 3 s at its first upload start: later lines run meanwhile.
+        def posts = new java.util.concurrent.atomic.AtomicInteger()
+        proxy.rule = { FaultProxy.Seen seen -> seen.method == 'POST' && posts.incrementAndGet() == 1 ? 'stall:3000' : null }
+        def app = archive()
+        def other = archive('other')
+        start()
+
+        when:
+        int from = shell.line("push -v ${app.path} ${proxy.host}/app:1.0 -q &")
+        shell.waitFor('[1] started', from)
+        int quiet = shell.line("push ${other.path} ${reg.host}/other:1.0 -q")
+        shell.waitFor("${reg.host}/other:1.0@sha256:", quiet, 60_000)
+        int quietEnd = shell.mark()
+        shell.waitFor('[1] done: 1 pushed', from, 60_000)
+
+        then: 'the quiet push printed no debug line (the background one\'s share the terminal)'
+        shell.text(0).readLines().findAll { it.contains('DEBUG') && it.contains(reg.host) } == []
+        shell.text(0).readLines().any { it.contains('DEBUG') && it.contains("credentials for ${proxy.host}") }
+
+        and: 'the verbose one logged up to its manifest, after the quiet line had run'
+        shell.text(quietEnd) =~ /DEBUG .*PUT \S*\/v2\/app\/manifests\/1\.0 -> 201/
+
+        cleanup:
+        proxy?.close()
+    }
 }
