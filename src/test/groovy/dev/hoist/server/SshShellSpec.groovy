@@ -149,7 +149,7 @@ class SshShellSpec extends IntegrationSpec {
         def done = tmux.waitFor(/Login Succeeded/, 30)
         tmux.keys('-l', 'exit')
         tmux.keys('Enter')
-        SshSessionTerminalSpec.waitFor(20, { audit.text =~ /shell \d+ exit 0/ }) { audit.text }
+        SshSessionTerminalSpec.waitFor(20, { audit.text =~ /shell \d+ (hung up )?exit 0/ }) { audit.text }
 
         then: 'nothing of the secret echoed'
         !typed.contains(Registry.PASSWORD)
