@@ -15,7 +15,7 @@ final class CompressionOptions {
     String compression;
 
     @Option(names = "--compression-level", paramLabel = "N",
-            description = "gzip 1-9 (default: a level per 32 KiB piece from its content, 1 to 4), zstd 1-19 (default: 3).")
+            description = "gzip 1-9, through the JDK's zlib (default: hoist's own faster encoder), zstd 1-19 (default: 3).")
     Integer level;
 
     /** The compression asked for, or a problem added to {@code problems} and gzip. */

@@ -17,30 +17,21 @@ import java.util.zip.Deflater;
  * Reads an uncompressed stream and yields its gzip form, compressed on all cores.
  *
  * <p>The input is cut into {@value #BLOCK}-byte blocks, each deflated on its own (pigz style) with
- * the previous 32 KiB of input as its dictionary and ended with a sync flush, so the blocks
+ * the previous 32 KiB of input as its window and ended with a sync flush, so the blocks
  * concatenate into one valid deflate stream; an empty final block ends it. Blocks are compressed by
  * one pool of threads shared by every stream of the process, a few blocks ahead of the reader.
  *
- * <p>Inside a block, each {@value #PIECE}-byte piece gets its own deflate level from its order-0
- * entropy, switched with {@code setLevel} after a sync flush in the one deflater (so matches still
- * reach back into the previous pieces): real layers mix text, code, binaries and already compressed
- * files at file granularity, and each kind has its best trade of time for bytes (measured on a
- * layer set of real directories, docs/benchmarks.md). By default (level {@value #AUTO}, "auto"):
- * <ul>
- *   <li>random-looking pieces (entropy of 7.98 bits per byte or more: compressed files, random
- *       data) are stored: deflate at any level gains under 0.2% on them at the cost of a level-1 pass;</li>
- *   <li>dense pieces (7.0 to 7.98: tables, packed binaries) at level 1, where more search finds nothing;</li>
- *   <li>machine code and the like (6.0 to 7.0) at level 2;</li>
- *   <li>text, class files, the rest (1.0 to 6.0) at level 4, the first lazy-matching level: 6-9% smaller
- *       than level 1 there for ~40% more time, while levels 5 and 6 cost 2x-3x more for 1-2% less;</li>
- *   <li>near-constant pieces (under 1.0: zeros of sparse files, padding) at level 1 again: any level
- *       shrinks them ~1000x, and level 4 would take twice the time over its long matches.</li>
- * </ul>
- * A fixed level (1-9) deflates every piece under 7.98 bits at that level. A block that deflates
- * to more than its size is stored whole. Every choice depends only on the input (entropy from a
- * table of {@code c ln c} made with StrictMath), so the output is deterministic: a fixed header (no
- * name, mtime 0, OS "unknown"), and the same bytes and digest for the same input on a given zlib,
- * whatever the number of cores.
+ * <p>By default (level {@value #AUTO}) blocks go through hoist's own encoder ({@link Deflate}): a
+ * hash-table matcher like the one of klauspost/compress that skopeo's gzip uses, which on layers of
+ * real directories gives zlib's bytes at its per-piece best levels in about 60% of zlib's time
+ * (docs/benchmarks.md). Random-looking {@value #PIECE}-byte pieces (order-0 entropy of
+ * {@value #STORED_BITS} bits per byte or more: compressed files, random data) are stored: deflate at
+ * any level gains under 0.2% on them. A fixed level (1-9) deflates with the JDK's zlib instead,
+ * each piece under {@value #STORED_BITS} bits at that level. Every choice depends only on the input
+ * (entropy from a table of {@code c ln c} made with StrictMath; the encoder is integer arithmetic),
+ * so the output is deterministic: a fixed header (no name, mtime 0, OS "unknown"), and the same
+ * bytes and digest for the same input whatever the number of cores (for fixed levels, on a given
+ * zlib).
  */
 public final class GzipInputStream extends InputStream {
 
@@ -52,11 +43,14 @@ public final class GzipInputStream extends InputStream {
 
     /** Part of every cached compressed digest's key: change the format and old cache entries stop matching. */
     public static String scheme(int level) {
-        return "gzip-" + (level == AUTO ? "auto" : level) + "-b" + (BLOCK / 1024) + "p" + (PIECE / 1024);
+        return "gzip-" + (level == AUTO ? "hoist1" : level) + "-b" + (BLOCK / 1024) + "p" + (PIECE / 1024);
     }
 
     /** The scheme of the default level. */
     public static final String SCHEME = scheme(AUTO);
+
+    /** hoist's encoder, one per compressing thread (its tables are reused from block to block). */
+    private static final ThreadLocal<Deflate> ENCODER = ThreadLocal.withInitial(Deflate::new);
 
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -140,23 +134,24 @@ public final class GzipInputStream extends InputStream {
     }
 
     private void submitNextBlock() throws IOException {
-        // Straight into the block's own array: readNBytes(int) would read in 8 KiB pieces and copy them.
-        var buffer = new byte[BLOCK];
-        int n = in.readNBytes(buffer, 0, BLOCK);
+        // The window (the last 32 KiB before the block) first, then the block read straight in after it.
+        int window = previous == null ? 0 : DICTIONARY;
+        var buffer = new byte[window + BLOCK];
+        if (window > 0) {
+            System.arraycopy(previous, previous.length - window, buffer, 0, window);
+        }
+        int n = in.readNBytes(buffer, window, BLOCK);
         if (n < BLOCK) {
             inputDone = true;
         }
-        var block = n < BLOCK ? Arrays.copyOf(buffer, n) : buffer;
-        if (block.length == 0) {
+        if (n == 0) {
             return;
         }
-        crc.update(block, 0, block.length);
-        inputCount += block.length;
-        var dictionary = previous == null ? null
-                : Arrays.copyOfRange(previous, Math.max(0, previous.length - DICTIONARY), previous.length);
-        previous = block;
+        crc.update(buffer, window, n);
+        inputCount += n;
+        previous = n < BLOCK ? Arrays.copyOf(buffer, window + n) : buffer;
         int lv = level;
-        inFlight.add(POOL.submit(() -> deflate(block, dictionary, lv)));
+        inFlight.add(POOL.submit(() -> deflate(buffer, window, window + n, lv)));
     }
 
     private static Chunk await(Future<Chunk> f) throws IOException {
@@ -174,34 +169,48 @@ public final class GzipInputStream extends InputStream {
     private record Chunk(byte[] data, int length) {
     }
 
-    /** One block as raw deflate ending on a byte boundary (sync flush), not final. */
-    static Chunk deflate(byte[] block, byte[] dictionary, int level) {
-        int first = levelOf(block, 0, level, -1);
-        if (first == 0 && block.length <= PIECE) {
-            return stored(block);
+    /**
+     * One block, {@code buf[start, end)} with its window before it, as raw deflate ending on a byte
+     * boundary (sync flush), not final.
+     */
+    static Chunk deflate(byte[] buf, int start, int end, int level) {
+        if (level == AUTO) {
+            int pieces = (end - start + PIECE - 1) / PIECE;
+            var stored = new boolean[pieces];
+            for (int k = 0; k < pieces; k++) {
+                int off = start + k * PIECE;
+                stored[k] = random(buf, off, end);
+            }
+            var out = ENCODER.get().encode(buf, start, end, stored, PIECE);
+            return new Chunk(out, out.length);
+        }
+        int length = end - start;
+        int first = levelOf(buf, start, end, level, -1);
+        if (first == 0 && length <= PIECE) {
+            return stored(buf, start, end);
         }
         var deflater = new Deflater(first, true);
         try {
-            if (dictionary != null) {
-                deflater.setDictionary(dictionary);
+            if (start > 0) {
+                deflater.setDictionary(buf, Math.max(0, start - DICTIONARY), Math.min(start, DICTIONARY));
             }
-            var out = new Output(block.length + 64);
+            var out = new Output(length + 64);
             int current = first;
-            for (int off = 0; off < block.length; off += PIECE) {
-                int piece = levelOf(block, off, level, current);
+            for (int off = start; off < end; off += PIECE) {
+                int piece = levelOf(buf, off, end, level, current);
                 if (piece != current) {
                     // Everything so far out at the old level before the new one applies (deflateParams).
                     out.flush(deflater);
                     deflater.setLevel(piece);
                     current = piece;
                 }
-                deflater.setInput(block, off, Math.min(PIECE, block.length - off));
+                deflater.setInput(buf, off, Math.min(PIECE, end - off));
                 while (!deflater.needsInput()) {
                     out.deflate(deflater, Deflater.NO_FLUSH);
                 }
             }
             out.flush(deflater);
-            return out.length > block.length + 5 * (block.length / 65_535 + 1) + 5 ? stored(block) : new Chunk(out.data, out.length);
+            return out.length > length + 5 * (length / 65_535 + 1) + 5 ? stored(buf, start, end) : new Chunk(out.data, out.length);
         } finally {
             deflater.end();
         }
@@ -246,23 +255,22 @@ public final class GzipInputStream extends InputStream {
     private static final int MIN_MEASURED = 4096;
 
     /**
-     * The level of the piece at {@code off}: 0 (stored) for a random-looking one, else
-     * {@code fixed}, or for {@link #AUTO} the level of its entropy class. A piece too short to
-     * measure keeps {@code current} (the first one, the top level).
+     * The zlib level of the piece at {@code off} (up to {@code end}) for a fixed level: 0 (stored)
+     * for a random-looking one, else {@code fixed}. A piece too short to measure keeps
+     * {@code current} (the first one: {@code fixed}).
      */
-    static int levelOf(byte[] block, int off, int fixed, int current) {
-        int n = Math.min(PIECE, block.length - off);
+    static int levelOf(byte[] block, int off, int end, int fixed, int current) {
+        int n = Math.min(PIECE, end - off);
         if (n < MIN_MEASURED) {
-            return current >= 0 ? current : fixed == AUTO ? 4 : fixed;
+            return current >= 0 ? current : fixed;
         }
-        double bits = bits(block, off, n);
-        if (bits >= STORED_BITS) {
-            return 0;
-        }
-        if (fixed != AUTO) {
-            return fixed;
-        }
-        return bits >= 7.0 ? 1 : bits >= 6.0 ? 2 : bits >= 1.0 ? 4 : 1;
+        return bits(block, off, n) >= STORED_BITS ? 0 : fixed;
+    }
+
+    /** Whether the piece at {@code off} (up to {@code end}) looks random: long enough to tell, and dense. */
+    static boolean random(byte[] block, int off, int end) {
+        int n = Math.min(PIECE, end - off);
+        return n >= MIN_MEASURED && bits(block, off, n) >= STORED_BITS;
     }
 
     /** Order-0 entropy of {@code n} bytes at {@code off}, in bits per byte. */
@@ -287,11 +295,11 @@ public final class GzipInputStream extends InputStream {
         return (StrictMath.log(n) - sum / n) / StrictMath.log(2);
     }
 
-    private static Chunk stored(byte[] block) {
+    private static Chunk stored(byte[] buf, int start, int end) {
         var deflater = new Deflater(Deflater.NO_COMPRESSION, true);
         try {
-            deflater.setInput(block);
-            var out = new Output(block.length + 5 * (block.length / 16_384 + 2) + 16);
+            deflater.setInput(buf, start, end - start);
+            var out = new Output(end - start + 5 * ((end - start) / 16_384 + 2) + 16);
             out.flush(deflater);
             return new Chunk(out.data, out.length);
         } finally {

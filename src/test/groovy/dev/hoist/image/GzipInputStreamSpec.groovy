@@ -93,13 +93,29 @@ class GzipInputStreamSpec extends Specification {
         out.toByteArray()
     }
 
-    def "gives each 32 KiB piece the level of its entropy: text 4, code-like 2, dense 1, random stored, zeros 1"() {
+    def "stores only the random-looking 32 KiB pieces: text, skewed and dense bytes and zeros are compressed"() {
         given:
         def input = mixed(5)
 
         expect:
-        (0..4).collect { GzipInputStream.levelOf(input, it * GzipInputStream.PIECE, GzipInputStream.AUTO, -1) } == [4, 2, 1, 0, 1]
-        (0..4).collect { GzipInputStream.levelOf(input, it * GzipInputStream.PIECE, 6, -1) } == [6, 6, 6, 0, 6]
+        (0..4).collect { GzipInputStream.random(input, it * GzipInputStream.PIECE, input.length) } == [false, false, false, true, false]
+        (0..4).collect { GzipInputStream.levelOf(input, it * GzipInputStream.PIECE, input.length, 6, -1) } == [6, 6, 6, 0, 6]
+    }
+
+    def "the default encoder is smaller than zlib's level 1 on mixed content, and a fixed level still goes through zlib"() {
+        given:
+        def input = mixed(5 * 8)
+
+        when:
+        def auto = new GzipInputStream(new ByteArrayInputStream(input)).bytes
+        def one = new GzipInputStream(new ByteArrayInputStream(input), 1).bytes
+        def nine = new GzipInputStream(new ByteArrayInputStream(input), 9).bytes
+
+        then:
+        auto.length < one.length
+        nine.length < one.length
+        [auto, one, nine].every { new GZIPInputStream(new ByteArrayInputStream(it)).bytes == input }
+        GzipInputStream.scheme(GzipInputStream.AUTO) != GzipInputStream.scheme(1)
     }
 
     def "pieces of every level, switched inside blocks, still make one gzip member that GNU gzip and Java read (level #level)"() {
