@@ -175,6 +175,12 @@ public final class Main implements Callable<Integer> {
         cli.setUsageHelpAutoWidth(io.terminal());
         HelpLayout.install(cli);
         cli.setParameterExceptionHandler((e, a) -> {
+            var unknown = unknownCommand(e);
+            if (unknown != null) {
+                io.err().println("hoist: " + unknown);
+                io.err().println("Try 'hoist --help' for the commands.");
+                return 2;
+            }
             io.err().println("hoist: " + e.getMessage());
             io.err().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more.");
             return 2;
@@ -188,6 +194,24 @@ public final class Main implements Callable<Integer> {
             return hoist != null ? hoist.kind().exitCode : 1;
         });
         return cli;
+    }
+
+    /**
+     * The line for a first word that is no command ({@code hoist frob}), with picocli's nearest
+     * commands when there are any; null for every other mistake.
+     */
+    static String unknownCommand(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched) || e.getCommandLine().getParent() != null) {
+            return null;
+        }
+        var args = unmatched.getUnmatched();
+        if (args.isEmpty() || args.get(0).startsWith("-")) {
+            return null;
+        }
+        var commands = e.getCommandLine().getSubcommands().keySet();
+        var near = unmatched.getSuggestions().stream().filter(commands::contains).toList();
+        return "unknown command '" + args.get(0) + "'"
+                + (near.isEmpty() ? "" : " (did you mean " + String.join(" or ", near) + "?)");
     }
 
     /** {@code hoist} alone: the shell on a terminal, the usage elsewhere. */

@@ -103,6 +103,22 @@ class HelpSpec extends Specification {
         run.err.contains('tcsh')
     }
 
+    def "a first word that is no command says so, with the nearest commands, and exits 2: #line"() {
+        when:
+        def run = Hoist.run(line.split(' ') as List)
+
+        then:
+        run.exit == 2
+        run.err.readLines()[0] == expected
+        run.err.readLines()[1] == "Try 'hoist --help' for the commands."
+
+        where:
+        line    | expected
+        'frob'  | "hoist: unknown command 'frob'"
+        'pussh' | "hoist: unknown command 'pussh' (did you mean push or shell?)"
+        'imges x' | "hoist: unknown command 'imges' (did you mean images?)"
+    }
+
     /** What the shell offers for a command line ending at its last character. */
     List<String> complete(String shell, File script, String line) {
         def run
