@@ -579,7 +579,17 @@ public final class RegistryClient {
                     throw new RegistryException(pingRefused.getMessage(), pingRefused.status(), Duration.ofNanos(left));
                 }
             }
-            var r = transport.ping();
+            HttpResponse<byte[]> r;
+            try {
+                r = transport.ping();
+            } catch (java.net.ConnectException e) {
+                if (Transport.unresolved(e)) {
+                    throw e;
+                }
+                // Nothing listens there, and trying again for seconds will not start a registry; one
+                // that answered once and then refuses (a restart) is retried like any other failure.
+                throw RegistryException.permanent(host + ": connection refused (is a registry listening there?)");
+            }
             if (r.statusCode() == 401) {
                 authenticator.learn(r);
             } else if (r.statusCode() != 200) {

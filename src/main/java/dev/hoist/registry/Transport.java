@@ -212,7 +212,7 @@ final class Transport {
         return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath() + (uri.getRawQuery() != null ? "?…" : "");
     }
 
-    private static boolean unresolved(Throwable e) {
+    static boolean unresolved(Throwable e) {
         for (var c = e; c != null; c = c.getCause()) {
             if (c instanceof UnknownHostException || c instanceof UnresolvedAddressException) {
                 return true;
