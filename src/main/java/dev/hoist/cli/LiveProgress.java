@@ -257,11 +257,6 @@ final class LiveProgress implements PushListener, AutoCloseable {
     }
 
     static String eta(Duration eta) {
-        if (eta == null) {
-            return "--";
-        }
-        long seconds = eta.toSeconds();
-        return seconds >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds / 60 % 60)
-                : String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+        return dev.hoist.Durations.brief(eta);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hoist.dashboard;
 
 import dev.hoist.Bytes;
+import dev.hoist.Durations;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -37,21 +38,12 @@ final class Units {
 
     /** {@code 4m12s}, {@code 1h05m}, {@code 12s}; {@code --} when unknown. */
     static String duration(Duration d) {
-        if (d == null || d.isNegative()) {
-            return "--";
-        }
-        long s = d.toSeconds();
-        if (s >= 3600) {
-            return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60);
-        }
-        return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+        return Durations.brief(d);
     }
 
     /** {@code 1:02:03} or {@code 12:34}, for elapsed time. */
     static String clock(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+        return Durations.clock(d);
     }
 
     /**

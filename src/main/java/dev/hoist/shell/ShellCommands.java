@@ -81,7 +81,7 @@ final class ShellCommands {
             return 0;
         }
 
-        /** {@code [1] push a.tar r/a  running  3/12 images  45.2 MB/120.0 MB  12.3 MB/s  ETA 0:06}. */
+        /** {@code [1] push a.tar r/a  running  3/12 images  45.2 MB/120.0 MB  12.3 MB/s  ETA 6s}. */
         static String line(JobSnapshot s) {
             var t = s.totals();
             var state = s.state().name().toLowerCase(Locale.ROOT);
@@ -89,7 +89,7 @@ final class ShellCommands {
                     t.done() + "/" + t.images() + " images", Bytes.human(t.bytesSent()) + "/" + Bytes.human(t.bytesToSend())));
             if (!s.state().finished()) {
                 parts.add(Bytes.human((long) t.rateNow()) + "/s");
-                parts.add("ETA " + (t.eta() == null ? "-" : clock(t.eta())));
+                parts.add("ETA " + dev.hoist.Durations.brief(t.eta()));
             } else {
                 parts.add(t.pushed() + " pushed, " + t.failed() + " failed" + (t.upToDate() > 0 ? ", " + t.upToDate() + " up to date" : ""));
             }
@@ -211,11 +211,5 @@ final class ShellCommands {
             }
             return 0;
         }
-    }
-
-    static String clock(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 }

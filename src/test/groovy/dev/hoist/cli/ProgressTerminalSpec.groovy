@@ -27,7 +27,7 @@ class ProgressTerminalSpec extends IntegrationSpec {
         when:
         tmux.start(['bash', '-c', hoistCommand(['push', "oci:${layout.path}".toString(), "${reg.host}/app".toString(),
                 '--limit-rate', '400kB/s']) + '; echo EXIT=$?'], 120, 30)
-        def live = tmux.waitFor(/images \d\/6 +\[#* *\] .* ETA \dm\d\ds +limit 400.0 kB\/s/)
+        def live = tmux.waitFor(/images \d\/6 +\[#* *\] .* ETA (\d+m)?\d+s +limit 400.0 kB\/s/)
         def end = tmux.waitFor(/EXIT=\d+/, 60)
 
         then:
