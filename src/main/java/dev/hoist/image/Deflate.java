@@ -254,9 +254,7 @@ final class Deflate {
                 cand--;
                 len++;
             }
-            for (int i = emit; i < s; i++) {
-                literal(buf, i);
-            }
+            literals(buf, emit, s);
             matchToken(buf, len, s - cand, s + len);
             int next = s + len;
             // The positions inside the match, so the next repeat of this text finds the nearest copy
@@ -276,19 +274,26 @@ final class Deflate {
             s = next;
             emit = next;
         }
-        for (int i = emit; i < to; i++) {
-            literal(buf, i);
-        }
+        literals(buf, emit, to);
         flushTokens(buf, to);
     }
 
-    private void literal(byte[] buf, int i) {
-        int v = buf[i] & 0xff;
-        litFreq[v]++;
-        tokens[tokenCount++] = v;
-        if (tokenCount == BLOCK_TOKENS) {
-            flushTokens(buf, i + 1);
+    /** {@code buf[from, to)} as literal tokens; the count in a local, as this runs for every byte not matched. */
+    private void literals(byte[] buf, int from, int to) {
+        final int[] tk = tokens;
+        final int[] freq = litFreq;
+        int count = tokenCount;
+        for (int i = from; i < to; i++) {
+            int v = buf[i] & 0xff;
+            freq[v]++;
+            tk[count++] = v;
+            if (count == BLOCK_TOKENS) {
+                tokenCount = count;
+                flushTokens(buf, i + 1);
+                count = 0;
+            }
         }
+        tokenCount = count;
     }
 
     private void matchToken(byte[] buf, int len, int distance, int end) {
