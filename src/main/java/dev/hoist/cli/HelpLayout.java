@@ -19,6 +19,9 @@ final class HelpLayout {
     /** A table row: its names (or command, or exit code) column, then the text. */
     private static final Pattern ROW = Pattern.compile("^(\\s*(?:-\\S, )?\\S+\\s+)(\\S.*)$");
 
+    /** Longer than any option, command or synopsis entry of hoist on one line. */
+    private static final int WIDE = 8192;
+
     private HelpLayout() {
     }
 
@@ -48,7 +51,9 @@ final class HelpLayout {
         int width = usage.width();
         boolean auto = usage.autoWidth();
         try {
-            usage.autoWidth(false).width(Integer.MAX_VALUE / 4);
+            // Wide enough for any one entry, no wider: picocli pads every row of a table to the width
+            // (Integer.MAX_VALUE / 4 cost 2 GB of garbage and seconds per help).
+            usage.autoWidth(false).width(WIDE);
             return renderer.render(help);
         } finally {
             usage.width(width).autoWidth(auto);

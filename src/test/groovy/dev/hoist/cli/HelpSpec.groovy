@@ -2,6 +2,7 @@ package dev.hoist.cli
 
 import dev.hoist.support.Hoist
 import dev.hoist.support.Prereqs
+import dev.hoist.support.Proc
 import spock.lang.Specification
 import spock.lang.TempDir
 
@@ -91,6 +92,16 @@ class HelpSpec extends Specification {
         complete('fish', script, 'hoist comp') == ['completion\tPrints a shell completion script for bash, zsh or fish.']
         complete('fish', script, 'hoist push --conc') == ['--concurrency\tBlob transfers at once, across all images (default: 4).']
         complete('fish', script, 'hoist completion ') == ['bash', 'fish', 'zsh']
+    }
+
+    def "help of every command renders in a 32 MB heap (it once padded each table row to half a billion columns)"() {
+        when:
+        def runs = ([[]] + COMMANDS.collect { [it] }).collect { cmd ->
+            Proc.run(['java', '-Xmx32m', '-cp', System.getProperty('java.class.path'), 'dev.hoist.cli.Main'] + cmd + ['--help'])
+        }
+
+        then:
+        runs.every { it.exit == 0 && it.out.contains('Usage: hoist') && !it.err.contains('OutOfMemoryError') }
     }
 
     def "an unknown shell is one line and exit 2"() {
