@@ -497,7 +497,7 @@ public final class Shell {
         cli.addSubcommand(new ShellCommands.Limit(this));
         cli.addSubcommand(new ShellCommands.DashboardCommand(this));
         control(cli, "cancel", "Cancels jobs: transfers stop, no tag is written for an unfinished image.", Job::cancel);
-        control(cli, "pause", "Pauses jobs: no new transfer starts, those under way hold.", Job::pause);
+        control(cli, "pause", "Pauses jobs: no new transfer or request starts; those in flight finish their chunk, then hold.", Job::pause);
         control(cli, "resume", "Resumes paused jobs.", Job::resume);
         control(cli, "retry", "Pushes the failed images of jobs again, as a new attempt of the same job.", Job::retryFailed);
         return cli;
