@@ -40,6 +40,10 @@ final class ImagesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--no-trunc", description = "On a terminal too, full digests and a SOURCE column (there, digests are cut to"
+            + " 12 hex digits like IMAGE ID, and one source shared by every row is named below the table instead).")
+    boolean noTrunc;
+
     @Mixin
     VerboseOption verbose = new VerboseOption();
 
@@ -97,19 +101,25 @@ final class ImagesCommand implements Callable<Integer> {
             io.out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(array));
             return 0;
         }
+        // Read by a person at a terminal: rows that fit 80 columns more often (short digests, the one
+        // source named once). Read by a program: every figure whole, the same columns always.
+        boolean brief = io.terminal() && !noTrunc;
+        var origins = selection.images().stream().map(image -> image.origin()).distinct().toList();
+        boolean sourceColumn = !brief || origins.size() != 1;
         var rows = new ArrayList<String[]>();
-        rows.add(new String[]{"REPOSITORY", "TAG", "PLATFORMS", "SIZE", "IMAGE ID", "DIGEST", "SOURCE"});
+        rows.add(columns(sourceColumn, "REPOSITORY", "TAG", "PLATFORMS", "SIZE", "IMAGE ID", "DIGEST", "SOURCE"));
         for (var image : selection.images()) {
             var id = imageId(image.artifact());
             var digest = digest(image.artifact());
-            rows.add(new String[]{value(image.repository()), value(image.tag()), String.join(",", platforms(image.artifact())),
+            rows.add(columns(sourceColumn, value(image.repository()), value(image.tag()), String.join(",", platforms(image.artifact())),
                     Sizes.human(ImageFilter.size(image.artifact())), id == null ? "-" : id.substring(7, 19),
-                    digest == null ? "-" : digest, image.origin()});
+                    digest == null ? "-" : brief ? digest.substring(0, 19) : digest, image.origin()));
             // Referrers (signatures, SBOMs) under their subject: they go up with it.
             for (var r : referrers(image.artifact())) {
                 var d = r.descriptor();
-                rows.add(new String[]{"  └ referrer", "-", d.artifactType() == null ? "-" : d.artifactType(),
-                        Sizes.human(d.size()), "-", d.digest().toString(), "of " + r.subject().substring(0, 19)});
+                var rd = d.digest().toString();
+                rows.add(columns(sourceColumn, "  └ referrer", "-", d.artifactType() == null ? "-" : d.artifactType(),
+                        Sizes.human(d.size()), "-", brief ? rd.substring(0, 19) : rd, "of " + r.subject().substring(0, 19)));
             }
         }
         var widths = new int[rows.get(0).length];
@@ -125,8 +135,14 @@ final class ImagesCommand implements Callable<Integer> {
             }
             io.out().println(sb.toString().stripTrailing());
         }
-        io.err().println(selection.images().size() + " of " + selection.found() + " images selected");
+        io.err().println(selection.images().size() + " of " + selection.found() + " images selected"
+                + (sourceColumn ? "" : ", from " + origins.get(0)));
         return 0;
+    }
+
+    /** The row's cells, without the last (SOURCE) when it is left out. */
+    private static String[] columns(boolean source, String... cells) {
+        return source ? cells : java.util.Arrays.copyOf(cells, cells.length - 1);
     }
 
     private static String value(String s) {

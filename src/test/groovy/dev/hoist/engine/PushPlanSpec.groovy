@@ -117,6 +117,33 @@ class PushPlanSpec extends IntegrationSpec {
         none.err.contains('no image matches the filters (6 found in the sources)')
     }
 
+    def "images on a terminal: short digests and the one source named once; piped or with --no-trunc, every figure whole"() {
+        given:
+        def layout = images().randomLayout(new File(tmp, 'two'), 2, 5_000)
+        def source = "oci:${layout.path}".toString()
+        def onTerminal = { List<String> args ->
+            def out = new ByteArrayOutputStream()
+            def err = new ByteArrayOutputStream()
+            def io = new dev.hoist.cli.Main.Io(new PrintStream(out, true, 'UTF-8'), new PrintStream(err, true, 'UTF-8'),
+                    InputStream.nullInputStream(), [:], true)
+            assert dev.hoist.cli.Main.execute(io, args as String[]) == 0
+            [out: out.toString('UTF-8'), err: err.toString('UTF-8')]
+        }
+
+        when:
+        def terminal = onTerminal(['images', source])
+        def full = onTerminal(['images', source, '--no-trunc'])
+        def piped = hoist(['images', source])
+        def digest = /sha256:[0-9a-f]{64}/
+
+        then:
+        terminal.out.readLines()[0].split(/\s{2,}/) as List == ['REPOSITORY', 'TAG', 'PLATFORMS', 'SIZE', 'IMAGE ID', 'DIGEST']
+        terminal.out.readLines().drop(1).every { it ==~ /.*  sha256:[0-9a-f]{12}/ && it.length() <= 80 }
+        terminal.err.trim() == "2 of 2 images selected, from ${source}".toString()
+        [full.out, piped.out].every { out -> out.readLines()[0].endsWith('SOURCE') && out.readLines().drop(1).every { it =~ digest } }
+        piped.err.trim() == '2 of 2 images selected'
+    }
+
     def "a dry run reports what would be sent and writes nothing"() {
         given:
         def reg = registry()
