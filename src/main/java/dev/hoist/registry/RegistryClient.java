@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RegistryClient {
 
     private static final Duration SMALL_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /** Tags asked for per page of tags/list: distribution answers up to 1000 by default, some registries fewer. */
+    private static final int TAGS_PAGE = 1000;
     private static final long MAX_FIRST_CHUNK = 16L << 20;
     private static final long MIN_CHUNK = 256L << 10;
     /** Blobs this large go up in chunks, each recorded, so an interrupted push resumes instead of starting over. */
@@ -429,6 +431,52 @@ public final class RegistryClient {
             expect(what, r, 200);
             return Optional.of(r.body());
         });
+    }
+
+    /**
+     * The tags of a repository ({@code GET /v2/NAME/tags/list}), every page of them, in the order the
+     * registry gives; empty when the repository does not exist.
+     */
+    public List<String> tags(String repository) {
+        return tags(repository, TAGS_PAGE);
+    }
+
+    /**
+     * The same, asking for pages of at most {@code pageSize} tags ({@code ?n=}) and following the
+     * registry's {@code Link: <...>; rel="next"} to the next page, as the distribution spec says.
+     */
+    public List<String> tags(String repository, int pageSize) {
+        var what = host + "/" + repository + ": tags";
+        var out = new java.util.ArrayList<String>();
+        var asked = new java.util.HashSet<String>();
+        for (var page = "/v2/" + repository + "/tags/list?n=" + Math.max(1, pageSize); page != null && asked.add(page); ) {
+            var path = page;
+            var r = retry.run(what, retryListener, () -> {
+                var response = exchange("GET", uri(path), pull(repository), null, Map.of("Accept", "application/json"));
+                if (response.statusCode() != 404) {
+                    expect(what, response, 200);
+                }
+                return response;
+            });
+            if (r.statusCode() == 404) {
+                return List.of();
+            }
+            var tags = dev.hoist.image.Json.parse(r.body(), what).get("tags");
+            if (tags != null && tags.isArray()) {
+                tags.forEach(t -> out.add(t.asText()));
+            }
+            page = r.headers().allValues("Link").stream().map(RegistryClient::nextLink).filter(java.util.Objects::nonNull)
+                    .findFirst().orElse(null);
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern NEXT = java.util.regex.Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+
+    /** The target of a {@code rel="next"} link: a path, or a URL (resolved against the registry, so it may be either). */
+    private static String nextLink(String header) {
+        var m = NEXT.matcher(header);
+        return m.find() ? m.group(1) : null;
     }
 
     /**

@@ -51,18 +51,11 @@ final class DockerArchive {
      * @param selector {@code REPO:TAG}, {@code @N} (0-based position in manifest.json), or null for all
      */
     List<SourceImage> images(String selector) {
-        if (!tree.exists("manifest.json")) {
-            throw new InvalidImageException(tree.name() + ": not a docker-save archive (no manifest.json)");
-        }
-        var node = parseList(tree.read("manifest.json", Manifest.MAX_BYTES));
+        var node = entries();
         var out = new ArrayList<SourceImage>();
         for (int i = 0; i < node.size(); i++) {
             var entry = node.get(i);
-            var repoTags = new LinkedHashSet<String>();
-            var tags = entry.get("RepoTags");
-            if (tags != null && tags.isArray()) {
-                tags.forEach(t -> repoTags.add(t.asText()));
-            }
+            var repoTags = repoTags(entry);
             var first = repoTags.isEmpty() ? null : repoTags.iterator().next();
             if (selector == null) {
                 var image = load(entry, i, first);
@@ -82,6 +75,29 @@ final class DockerArchive {
                     : ": no image '" + selector + "' in the archive"));
         }
         return out;
+    }
+
+    /** The names of the archive's images (what {@code docker-archive:FILE:REPO:TAG} selects), from manifest.json alone. */
+    List<SourceName> names() {
+        var out = new ArrayList<SourceName>();
+        entries().forEach(entry -> repoTags(entry).forEach(t -> out.add(SourceName.parse(t))));
+        return out;
+    }
+
+    private JsonNode entries() {
+        if (!tree.exists("manifest.json")) {
+            throw new InvalidImageException(tree.name() + ": not a docker-save archive (no manifest.json)");
+        }
+        return parseList(tree.read("manifest.json", Manifest.MAX_BYTES));
+    }
+
+    private static LinkedHashSet<String> repoTags(JsonNode entry) {
+        var repoTags = new LinkedHashSet<String>();
+        var tags = entry.get("RepoTags");
+        if (tags != null && tags.isArray()) {
+            tags.forEach(t -> repoTags.add(t.asText()));
+        }
+        return repoTags;
     }
 
     /** {@code busybox:latest} names the same image as {@code docker.io/library/busybox:latest}. */

@@ -52,10 +52,7 @@ final class OciLayout {
      * @param digest only the manifest or index with this digest (at any depth), or null
      */
     List<SourceImage> images(String tag, Digest digest) {
-        if (!tree.exists("oci-layout")) {
-            throw new InvalidImageException(tree.name() + ": not an OCI layout (no oci-layout file)");
-        }
-        var top = Index.parse(tree.read("index.json", Manifest.MAX_BYTES), MediaTypes.OCI_INDEX, tree.name() + ": index.json");
+        var top = top();
         referrers = referrersBySubject(top);
         var referrerDigests = referrers.values().stream().flatMap(List::stream).map(Descriptor::digest)
                 .collect(java.util.stream.Collectors.toSet());
@@ -91,6 +88,18 @@ final class OciLayout {
                     + " untagged images; name one with @DIGEST");
         }
         return out;
+    }
+
+    /** The names of the layout's images (what {@code oci:DIR:NAME} selects), from index.json alone. */
+    List<SourceName> names() {
+        return top().manifests().stream().map(d -> SourceName.parse(d.refName())).filter(n -> n != null).toList();
+    }
+
+    private Index top() {
+        if (!tree.exists("oci-layout")) {
+            throw new InvalidImageException(tree.name() + ": not an OCI layout (no oci-layout file)");
+        }
+        return Index.parse(tree.read("index.json", Manifest.MAX_BYTES), MediaTypes.OCI_INDEX, tree.name() + ": index.json");
     }
 
     /**

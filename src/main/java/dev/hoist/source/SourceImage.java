@@ -21,18 +21,8 @@ public record SourceImage(String origin, String repository, String tag, Artifact
 
     /** Splits a reference name as found in a layout or archive ({@code busybox:1.36}, {@code 1.36}). */
     static SourceImage named(String origin, String refName, Artifact artifact) {
-        if (refName == null || refName.isEmpty()) {
-            return new SourceImage(origin, null, null, artifact);
-        }
-        int slash = refName.lastIndexOf('/');
-        int colon = refName.lastIndexOf(':');
-        if (colon > slash) {
-            var repo = refName.substring(0, colon);
-            return new SourceImage(origin, repo.isEmpty() ? null : repo, refName.substring(colon + 1), artifact);
-        }
-        if (slash < 0 && dev.hoist.image.ImageRef.isValidTag(refName)) {
-            return new SourceImage(origin, null, refName, artifact);
-        }
-        return new SourceImage(origin, refName, "latest", artifact);
+        var name = SourceName.parse(refName);
+        return name == null ? new SourceImage(origin, null, null, artifact)
+                : new SourceImage(origin, name.repository(), name.tag(), artifact);
     }
 }

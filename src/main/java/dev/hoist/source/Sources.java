@@ -72,6 +72,38 @@ public final class Sources {
         throw new InvalidImageException(spec + ": archive is neither a docker-save archive (manifest.json) nor an OCI layout (oci-layout, index.json)");
     }
 
+    /**
+     * The names of a source's images ({@code oci:DIR}, {@code oci-archive:FILE},
+     * {@code docker-archive:FILE} or a path, without a selector), read from its index.json or
+     * manifest.json alone, never a blob: what the shell offers after {@code oci:DIR:} and for filters.
+     */
+    public static List<SourceName> names(String spec) {
+        if (spec.startsWith("oci:")) {
+            return new OciLayout(directory(spec.substring(4)), spec).names();
+        }
+        if (spec.startsWith("oci-archive:")) {
+            return new OciLayout(tar(spec.substring(12)), spec).names();
+        }
+        if (spec.startsWith("docker-archive:")) {
+            return new DockerArchive(tar(spec.substring(15)), spec).names();
+        }
+        if (spec.startsWith("docker-daemon:")) {
+            return List.of();
+        }
+        if (Files.isDirectory(Path.of(spec))) {
+            var tree = new DirectoryTree(Path.of(spec));
+            return OciLayout.isLayout(tree) ? new OciLayout(tree, spec).names() : List.of();
+        }
+        var tree = tar(spec);
+        if (DockerArchive.isArchive(tree)) {
+            return new DockerArchive(tree, spec).names();
+        }
+        if (OciLayout.isLayout(tree)) {
+            return new OciLayout(tree, spec).names();
+        }
+        return List.of();
+    }
+
     /** Images of the Docker daemon whose {@code REPO:TAG} matches a glob ({@code demo/*}, {@code *:1.*}). */
     public static List<SourceImage> fromDaemon(String pattern, java.util.Map<String, String> env) {
         var glob = java.util.regex.Pattern.compile(NamePattern.globToRegex(

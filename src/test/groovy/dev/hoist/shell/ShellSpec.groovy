@@ -160,6 +160,39 @@ class ShellSpec extends Specification {
         java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve('state/history'))) == 'rw-------'
     }
 
+    def "Ctrl-R finds an earlier line by a substring and Enter runs it again; the history file keeps its secrets masked"() {
+        given:
+        start()
+        shell.prompt(shell.line("'ctrl' + 'r-found'"))
+        shell.prompt(shell.line('push --token s3cr3t-token --to'))
+        shell.prompt(shell.line('6 * 7'))
+
+        when: 'a search for part of the first line'
+        int from = shell.mark()
+        shell.type('\u0012r-fo')
+        shell.waitFor("'ctrl' + 'r-found'", from)
+        shell.type('\r')
+        shell.waitFor('ctrlr-found', from)
+        shell.prompt(from + 1)
+
+        and: 'a search for the line that had a secret brings it back masked'
+        int secret = shell.mark()
+        shell.type('\u0012--tok')
+        shell.waitFor('push --token **** --to', secret)
+        shell.type('\r')
+        shell.waitFor("Missing required parameter for option '--to'", secret)
+        shell.line('exit')
+        shell.awaitExit()
+        def history = Files.readString(tmp.resolve('state/history'))
+
+        then:
+        shell.text(from).count('ctrlr-found') == 1
+        history.count("'ctrl' + 'r-found'") == 2
+        history.count('push --token **** --to') == 2
+        !history.contains('s3cr3t')
+        !shell.text(secret).contains('s3cr3t')
+    }
+
     def "Tab completes command names, their options, option values and source paths"() {
         given:
         Files.createDirectories(tmp.resolve('layouts/app-layout'))
