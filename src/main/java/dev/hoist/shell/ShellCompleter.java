@@ -29,7 +29,8 @@ import java.util.concurrent.Executors;
  * Tab: command names and their options from picocli; option values picocli knows (and
  * platforms); sources as paths with their {@code oci:} / {@code docker-archive:} prefixes; the
  * names of a source's images after {@code oci:DIR:} and as {@code --include} / {@code --tags}
- * values; the tags a registry repository holds after {@code HOST/REPO:} in a target; job
+ * values; in a push's target, the repositories of those images under {@code HOST/} and the tags
+ * a registry repository holds after {@code HOST/REPO:}; job
  * numbers; Groovy names of the session (variables, DSL words). What is read from disk or a
  * registry is read on a thread of its own and waited for {@link #BUDGET} at most: a Tab never
  * hangs on a slow disk or an unreachable registry, never throws and never prints. Completes on a command tree of its
@@ -133,6 +134,9 @@ final class ShellCompleter implements Completer {
         if (target && remoteTags(words, typed, candidates, deadline)) {
             return;
         }
+        if (command.equals("push") && positional && targetRepositories(command, words, index, typed, candidates, deadline)) {
+            return;
+        }
         if (WITH_SOURCES.contains(command) && sourceNames(typed, candidates, deadline)) {
             return;
         }
@@ -197,6 +201,51 @@ final class ShellCompleter implements Completer {
 
     /** The repositories (or tags) of the images in the sources already on the line: {@code --include}, {@code --tags}. */
     private void filterValues(String command, List<String> words, int index, boolean tags, List<Candidate> candidates, long deadline) {
+        var values = new TreeSet<String>();
+        for (var name : namesOnLine(command, words, index, deadline)) {
+            var v = tags ? name.tag() : name.repository();
+            if (v != null) {
+                values.add(v);
+            }
+        }
+        values.forEach(v -> candidates.add(new Candidate(v, v, null, null, null, null, true)));
+    }
+
+    /**
+     * {@code HOST/} in a push's target: the repositories of the images in the line's sources under
+     * it ({@code localhost:5000/demo/app}), where the push would put them; a {@code :} then asks
+     * the registry for the tags there. False when the word is no registry host and path.
+     */
+    private boolean targetRepositories(String command, List<String> words, int index, String typed, List<Candidate> candidates,
+                                       long deadline) {
+        int slash = typed.indexOf('/');
+        if (slash < 0 || typed.lastIndexOf(':') > typed.lastIndexOf('/') || SOURCE_PREFIXES.stream().anyMatch(typed::startsWith)
+                || Files.exists(Path.of(typed.substring(0, slash + 1)))) {
+            return false;
+        }
+        var host = typed.substring(0, slash);
+        try {
+            if (!ImageRef.isHost(host) || !ImageRef.parse(host + "/x").registry().equals(host)) {
+                return false;
+            }
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        var repositories = new TreeSet<String>();
+        for (var name : namesOnLine(command, words, index, deadline)) {
+            if (name.repository() != null) {
+                repositories.add(name.repository());
+            }
+        }
+        for (var repository : repositories) {
+            // Not complete: a ':' may follow, for the tags the registry holds there.
+            candidates.add(new Candidate(host + "/" + repository, repository, null, null, null, null, false));
+        }
+        return true;
+    }
+
+    /** The names of the images in the sources on the line (its positional words that name a source), but the word at {@code index}. */
+    private List<SourceName> namesOnLine(String command, List<String> words, int index, long deadline) {
         var sources = new ArrayList<String>();
         for (int i = 1; i < words.size(); i++) {
             var word = words.get(i);
@@ -211,18 +260,11 @@ final class ShellCompleter implements Completer {
                 sources.add(word);
             }
         }
-        var values = new TreeSet<String>();
         var names = new ArrayList<SourceName>();
         for (var source : sources) {
             names.addAll(sourceNames.get(source, () -> Sources.names(source), left(deadline)));
         }
-        for (var name : names) {
-            var v = tags ? name.tag() : name.repository();
-            if (v != null) {
-                values.add(v);
-            }
-        }
-        values.forEach(v -> candidates.add(new Candidate(v, v, null, null, null, null, true)));
+        return names;
     }
 
     /**

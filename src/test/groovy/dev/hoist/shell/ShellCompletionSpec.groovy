@@ -88,7 +88,7 @@ class ShellCompletionSpec extends IntegrationSpec {
     def "Tab after HOST/REPO: in a target offers the tags the registry holds there"() {
         given:
         def reg = registry()
-        def layout = images().randomLayout(new File(tmp, 'tagged'), 2, 1000, false, 'app')
+        def layout = images().randomLayout(new File(tmp, 'tagged'), 2, 1000, false, 'demo/app')
         assert hoist(['push', '-q', "oci:${layout}".toString(), "${reg.host}/demo/app".toString()]).exit == 0
         start()
 
@@ -98,8 +98,21 @@ class ShellCompletionSpec extends IntegrationSpec {
         and: 'the target of --to'
         def to = tab("push oci:${layout} --to ${reg.host}/demo/app:")
 
+        and: 'HOST/ in the target of push SOURCE TARGET, then a colon'
+        int from = shell.mark()
+        shell.type("push oci:${layout} ${reg.host}/\t")
+        shell.waitFor("${reg.host}/demo/app", from)
+        shell.type(':\t')
+        def deadline = System.currentTimeMillis() + 10_000
+        while (!shell.text(from).readLines().any { it =~ /\b1\s+2\b/ } && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20)
+        }
+        def stepwise = shell.text(from)
+        shell.type('\u0015')
+
         then:
         [positional, to].every { shown -> shown.text.readLines().any { it =~ /\b1\s+2\b/ } }
+        stepwise.readLines().any { it =~ /\b1\s+2\b/ }
     }
 
     def "Tab reads a registry's tags with the line's credentials, as its push would"() {
