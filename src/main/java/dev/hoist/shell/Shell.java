@@ -183,11 +183,12 @@ public final class Shell {
      * @return the exit code of the last command that failed, 0 if none did
      */
     public int run() {
+        var completer = new ShellCompleter(this, completionTree);
         var builder = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("hoist")
                 .parser(parser())
-                .completer(new ShellCompleter(this, completionTree))
+                .completer(completer)
                 .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .option(LineReader.Option.HISTORY_IGNORE_SPACE, true)
@@ -237,6 +238,7 @@ public final class Shell {
         } catch (IOException e) {
             io.err().println("hoist: warning: history not saved: " + e.getMessage());
         }
+        completer.close();
         end();
         return status;
     }

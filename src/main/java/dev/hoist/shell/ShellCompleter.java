@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Tab: command names and their options from picocli; option values picocli knows (and
@@ -49,7 +51,9 @@ final class ShellCompleter implements Completer {
     /** How long a Tab waits for what it reads: a source's index.json, a registry's tags. */
     static final Duration BUDGET = Duration.ofMillis(1500);
 
-    private final ExecutorService lookups = Executors.newCachedThreadPool(r -> {
+    /** Threads for what Tab reads; idle ones end after a few seconds: a server runs many shells. */
+    private final ExecutorService lookups = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
         var t = new Thread(r, "hoist-completion");
         t.setDaemon(true);
         return t;
@@ -79,6 +83,11 @@ final class ShellCompleter implements Completer {
                 // Only a head start.
             }
         });
+    }
+
+    /** The shell ended: no more lookups; idle threads end now, a registry still being asked ends with its timeout. */
+    void close() {
+        lookups.shutdown();
     }
 
     @Override
