@@ -30,6 +30,8 @@ final class EventBus implements AutoCloseable {
         final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(CAPACITY + 1);
         final boolean awaited;
         final AtomicLong dropped = new AtomicLong();
+        /** Ended without delivering the rest: a viewer that stopped reading is told nothing more. */
+        volatile boolean abandoned;
         Thread thread;
 
         Lane(PushListener listener, boolean awaited) {
@@ -79,7 +81,8 @@ final class EventBus implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (next == END) {
+            // Interrupting a listener stuck in its own code may let it return: it must not be handed the backlog.
+            if (next == END || lane.abandoned) {
                 return;
             }
             try {
@@ -117,6 +120,7 @@ final class EventBus implements AutoCloseable {
                     return;
                 }
             } else if (!lane.queue.offer(END)) {
+                lane.abandoned = true;
                 lane.thread.interrupt();
             }
         }
