@@ -149,7 +149,7 @@ final class Painter {
             var state = transferState(t);
             col = put(col, r, fit(state, 11) + " ", null, state.startsWith("retry") ? TextColor.ANSI.YELLOW : null);
             col = put(col, r, bar(t.bytes(), t.size(), barWidth) + " ", null, TextColor.ANSI.CYAN);
-            put(col, r, String.format(Locale.ROOT, "%11s %9s", Units.compact(t.bytes()) + "/" + Units.compact(t.size()),
+            put(col, r, String.format(Locale.ROOT, "%11s %9s", Units.compact(t.bytes()) + "/" + (t.size() >= 0 ? Units.compact(t.size()) : "?"),
                     Units.compact((long) t.rate()) + "/s"));
         }
         more(row + 1 + shown, list.size() - shown, rows - 1 - shown);

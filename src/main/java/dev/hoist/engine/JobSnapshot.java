@@ -49,7 +49,8 @@ public record JobSnapshot(int id, String name, JobState state, Instant started, 
      * One blob under way.
      *
      * @param worker the worker slot (1..concurrency), 0 for a transfer outside the pool (a daemon export)
-     * @param state uploading, compressing, mounting, waiting (for a blob another image is sending), retrying
+     * @param state uploading, compressing, mounting, waiting (for a blob another image is sending, or for a daemon
+     *              export to reach the layer), retrying
      * @param nextAttempt when a retrying transfer tries again, else null
      */
     public record TransferRow(int worker, ImageRef target, Digest blob, long size, long bytes, double rate,

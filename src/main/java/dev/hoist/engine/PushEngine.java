@@ -551,6 +551,8 @@ public final class PushEngine {
                 layerStream.uploaded(r);
                 return r.descriptor();
             });
+            // Until the export has passed the layer this worker waits, and shows it (before the layer's start can be told).
+            bus.publish(new PushEvent.BlobWaiting(target, layer.diffId(), layer.sourceSize(), worker()));
             // The first image to ask counts the layer; whichever of the two (the ask, the diff ID) comes last announces it.
             var key = dest.storeKey() + "@" + layer.diffId();
             countsFor.putIfAbsent(key, target);

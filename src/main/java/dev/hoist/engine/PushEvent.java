@@ -37,7 +37,10 @@ public sealed interface PushEvent {
     record MountStarted(ImageRef target, Digest blob, long size, String fromRepository, int worker) implements PushEvent {
     }
 
-    /** A worker waits for another image of this run to get a blob into the same registry, to mount it from there. */
+    /**
+     * A worker waits for another image of this run to get a blob into the same registry, to mount it
+     * from there; or for a source that pushes while it reads (a daemon export) to reach the layer.
+     */
     record BlobWaiting(ImageRef target, Digest blob, long size, int worker) implements PushEvent {
     }
 
