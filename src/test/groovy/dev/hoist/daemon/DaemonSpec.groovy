@@ -54,7 +54,8 @@ class DaemonSpec extends IntegrationSpec {
         run.exit == 0
         run.json.totals.pushed == 2
         run.json.totals.blobs.uploaded == 5
-        run.json.totals.blobs.mounted >= 1
+        // The base counts for one image as uploaded, for the other as shared or mounted (which repository the export streamed into decides).
+        run.json.totals.blobs.skipped + run.json.totals.blobs.mounted == 1
         reg.countRequests('PUT', '/blobs/uploads/') == 5
         reg.manifest('ns/demo/app', '1.0').config.digest == ids['demo/app:1.0']
         reg.manifest('ns/demo/web', '2.0').config.digest == ids['demo/web:2.0']
