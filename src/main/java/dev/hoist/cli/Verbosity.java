@@ -20,7 +20,8 @@ import java.io.PrintStream;
  * (its job, the engine's image and blob workers, the HTTP client's threads) inherits that route.
  * One appender writes each log line to the route of the thread that logs it; a turbo filter lets
  * debug lines through only on threads whose route is verbose. Threads started by no command (the
- * SSH server's own) log warnings to the process's stderr.
+ * SSH server's own) log warnings to the process's stderr; the common fork-join pool's workers,
+ * shared by all commands, log as the process's first command does.
  */
 public final class Verbosity {
 
@@ -29,6 +30,13 @@ public final class Verbosity {
     }
 
     private static final InheritableThreadLocal<Route> ROUTE = new InheritableThreadLocal<>();
+    /**
+     * The route of the process's first command (the command line's one command, or {@code hoist
+     * serve} itself): where the common fork-join pool's workers log. They are shared by every
+     * command, so the route one of them inherited from the command that happened to start it
+     * belongs to no command in particular.
+     */
+    private static volatile Route first;
     /** Wire-level logs of the HTTP libraries are noise, and slow a daemon export to a crawl: info at most. */
     private static final String[] QUIET = {"jdk.internal.httpclient", "org.apache.hc", "com.github.dockerjava", "com.google"};
     /**
@@ -51,18 +59,30 @@ public final class Verbosity {
     public static void attach(PrintStream err) {
         install();
         ROUTE.set(new Route(err, false));
+        if (first == null) {
+            first = ROUTE.get();
+        }
     }
 
     /** {@code -v} of the command on this thread. */
     static void set(boolean on) {
         var route = ROUTE.get();
-        ROUTE.set(new Route(route != null ? route.err() : System.err, on));
+        var verbose = new Route(route != null ? route.err() : System.err, on);
+        if (first == route) {
+            first = verbose;
+        }
+        ROUTE.set(verbose);
     }
 
     /** Whether the command on this thread asked for {@code -v}: stack traces with its errors. */
     static boolean verbose() {
-        var route = ROUTE.get();
+        var route = route();
         return route != null && route.verbose();
+    }
+
+    /** The route of the command this thread works for, or null for the process's own threads. */
+    private static Route route() {
+        return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread ? first : ROUTE.get();
     }
 
     /** Once per process: the routing appender in place of the root's, the filter that lets a verbose command's debug lines through. */
@@ -99,7 +119,7 @@ public final class Verbosity {
 
         @Override
         protected void append(ILoggingEvent event) {
-            var route = ROUTE.get();
+            var route = route();
             if (route == null || WRITING.get() != null || event.getLoggerName().startsWith(SERVER)) {
                 System.err.print(layout.doLayout(event));
                 return;
@@ -122,7 +142,7 @@ public final class Verbosity {
     private static final class VerboseFilter extends TurboFilter {
         @Override
         public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-            var route = ROUTE.get();
+            var route = route();
             if (route == null || !route.verbose() || level == null) {
                 return FilterReply.NEUTRAL;
             }

@@ -58,7 +58,9 @@ public final class GzipInputStream extends InputStream {
     private static final int AHEAD = Math.min(2 * THREADS + 2, 12);
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
     private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
-        var t = new Thread(r, "hoist-gzip-" + THREAD_NUMBER.incrementAndGet());
+        // One pool for the process, shared by every command: its threads must not keep the
+        // thread-locals (the log route) of the command that happened to start them.
+        var t = new Thread(null, r, "hoist-gzip-" + THREAD_NUMBER.incrementAndGet(), 0, false);
         t.setDaemon(true);
         return t;
     });

@@ -40,7 +40,10 @@ final class ShellSession extends ChannelCommand {
             server.audit().write(user, "shell " + id + " on " + terminal.getType() + " " + terminal.getWidth() + "x" + terminal.getHeight());
             try {
                 var stream = new PrintStream(terminal.output(), true, terminal.encoding());
-                var io = new Main.Io(stream, stream, InputStream.nullInputStream(), env, true);
+                // Without a pty (ssh -T) the terminal is dumb: commands print as they would off a terminal
+                // (plain progress lines, not a redrawn block padded to a guessed width).
+                boolean dumb = terminal.getType().startsWith(Terminal.TYPE_DUMB);
+                var io = new Main.Io(stream, stream, InputStream.nullInputStream(), env, !dumb);
                 var opened = server.settings().shells().open(terminal, io, server.jobs(), user.name(), history(user), env,
                         line -> server.audit().write(user, "shell " + id + " " + line));
                 shell = opened;
