@@ -119,9 +119,10 @@ class SshSessionTerminalSpec extends IntegrationSpec {
         then:
         !sessionThreads.isEmpty()
         waitFor(20, {
+            // MINA logs the session closed once the channel has closed, a moment after the shell's end.
             new File(tmp, 'state/serve.log').text =~ /shell \d+ hung up exit/ && sessionThreads.every { !it.alive }
+                    && new File(tmp, 'state/serve.log').text.contains('session closed')
         }) { "${new File(tmp, 'state/serve.log').text} threads: ${sessionThreads.findAll { it.alive }*.name}" }
-        new File(tmp, 'state/serve.log').text.contains('session closed')
     }
 
     def "an exec with a pty (ssh -t HOST push ...): output lines start at the left edge, Ctrl-C cancels the push with exit 130"() {
