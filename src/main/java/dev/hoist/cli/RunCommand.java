@@ -113,7 +113,11 @@ final class RunCommand implements Callable<Integer> {
             }
             return code;
         } finally {
-            Spool.clear();
+            // Only a one-shot command owns every spool file of its process. In a shell or a server, a
+            // background job or another session may still be reading one: those go when the process ends.
+            if (io.host() == null) {
+                Spool.clear();
+            }
         }
     }
 
