@@ -144,6 +144,7 @@ final class BuildCommand implements Callable<Integer> {
         var options = connection.options(io.env(), 5, 0, 8);
         boolean insecureBase = prepareBase(options);
         var name = tag.contains(":") && tag.lastIndexOf(':') > tag.lastIndexOf('/') ? tag : tag + ":latest";
+        var spool = Spool.open();
         try {
             var out = tar != null ? tar : Files.createTempFile(Files.createDirectories(Dirs.cache(io.env()).resolve("spool")), "build-", ".tar");
             try {
@@ -164,11 +165,7 @@ final class BuildCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            // Only a one-shot command owns every spool file of its process. In a shell or a server, a
-            // background job or another session may still be reading one: those go when the process ends.
-            if (io.host() == null) {
-                Spool.clear();
-            }
+            spool.close();
         }
     }
 

@@ -95,14 +95,19 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
         if (host != null) {
             host.onSubmit().accept(job);
             if (host.background()) {
+                // The job reads the spool files its plan made (a daemon's export) after the command returns.
+                var scope = dev.hoist.source.Spool.current();
+                Runnable spooled = scope != null ? scope.handOver() : () -> { };
                 job.onEnd(j -> {
                     registries.close();
                     close(socket);
+                    spooled.run();
                 });
                 if (job.state().finished()) {
                     // Ended before the listener was added: it will not be told.
                     registries.close();
                     close(socket);
+                    spooled.run();
                 }
                 return null;
             }

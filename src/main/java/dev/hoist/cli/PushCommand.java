@@ -134,14 +134,11 @@ final class PushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        var spool = Spool.open();
         try {
             return push();
         } finally {
-            // Only a one-shot command owns every spool file of its process. In a shell or a server, a
-            // background job or another session may still be reading one: those go when the process ends.
-            if (io.host() == null) {
-                Spool.clear();
-            }
+            spool.close();
         }
     }
 

@@ -93,6 +93,7 @@ final class RunCommand implements Callable<Integer> {
         }
         var runner = new ScriptRunner(io, mode, report.quiet, "-".equals(report.json),
                 new ConnectionOptions().options(io.env(), 5, 0, 8), limitRate);
+        var spool = Spool.open();
         try (var session = new HoistSession(io.env(), params(params), io.out(), runner).dryRun(dryRun)) {
             int code = 0;
             try {
@@ -113,11 +114,7 @@ final class RunCommand implements Callable<Integer> {
             }
             return code;
         } finally {
-            // Only a one-shot command owns every spool file of its process. In a shell or a server, a
-            // background job or another session may still be reading one: those go when the process ends.
-            if (io.host() == null) {
-                Spool.clear();
-            }
+            spool.close();
         }
     }
 

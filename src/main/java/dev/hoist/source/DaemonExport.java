@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * ID) the moment its last byte is written. When the engine has attached an uploader, every layer
  * is also compressed and uploaded while it streams (reading the spool just behind the writer), so
  * the push overlaps the export; otherwise the engine reads layers from the spool once they are
- * complete. Memory stays bounded; the file is removed when the command ends ({@link Spool#clear()}).
+ * complete. Memory stays bounded; the file is removed when the command that made it ends, or the background job it handed it to ({@link Spool.Scope}).
  */
 final class DaemonExport implements Staging {
 
