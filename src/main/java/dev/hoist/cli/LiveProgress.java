@@ -243,7 +243,7 @@ final class LiveProgress implements PushListener, AutoCloseable {
             note.append(note.length() > 0 ? "  " : "").append("limit ").append(Sizes.human(s.rateLimit())).append("/s");
         }
         return new ProgressLines.Overall(t.done(), t.images(), t.bytesSent(), t.bytesToSend(), t.rateNow(),
-                t.eta() == null ? null : eta(t.eta()), note.toString());
+                t.eta() == null ? null : dev.hoist.Durations.brief(t.eta()), note.toString());
     }
 
     private static String verb(String state) {
@@ -254,9 +254,5 @@ final class LiveProgress implements PushListener, AutoCloseable {
             case "retrying" -> "retry";
             default -> "push";
         };
-    }
-
-    static String eta(Duration eta) {
-        return dev.hoist.Durations.brief(eta);
     }
 }

@@ -41,7 +41,7 @@ final class PsCommand implements Callable<Integer> {
             var t = s.totals();
             var progress = String.format(Locale.ROOT, "%s %d/%d images, %s of %s, %s/s, ETA %s", s.state().name(),
                     t.done(), t.images(), Sizes.human(t.bytesSent()), Sizes.human(t.bytesToSend()),
-                    Sizes.human((long) t.rateNow()), LiveProgress.eta(t.eta()));
+                    Sizes.human((long) t.rateNow()), dev.hoist.Durations.brief(t.eta()));
             if (t.failed() > 0) {
                 progress += ", " + t.failed() + " failed";
             }

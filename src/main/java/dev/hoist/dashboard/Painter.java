@@ -1,5 +1,7 @@
 package dev.hoist.dashboard;
 
+import dev.hoist.Durations;
+
 import com.googlecode.lanterna.SGR;
 import com.googlecode.lanterna.TextColor;
 import com.googlecode.lanterna.graphics.TextGraphics;
@@ -74,7 +76,7 @@ final class Painter {
         var t = s.totals();
         var elapsed = Duration.between(s.started() == null ? now : s.started(), s.ended() == null ? now : s.ended());
         var state = stateWord(s.state());
-        var rest = "  " + Units.clock(elapsed) + "  workers " + s.concurrency() + "  "
+        var rest = "  " + Durations.clock(elapsed) + "  workers " + s.concurrency() + "  "
                 + (s.rateLimit() > 0 ? "limit " + Units.rate(s.rateLimit()) : "no limit");
         var job = "  job " + s.id() + "  ";
         // The name (often the whole command line) gives way first: the state and the figures stay visible.
@@ -95,7 +97,7 @@ final class Painter {
         }
 
         int pct = t.bytesToSend() > 0 ? (int) Math.min(100, t.bytesSent() * 100 / t.bytesToSend()) : 0;
-        var timing = Controls.ended(s) ? "took " + Units.duration(elapsed) : "ETA " + Units.duration(t.eta());
+        var timing = Controls.ended(s) ? "took " + Durations.brief(elapsed) : "ETA " + Durations.brief(t.eta());
         put(0, 2, String.format(Locale.ROOT, " sent %s of %s  %d%%  now %s  avg %s  %s", Units.bytes(t.bytesSent()),
                 Units.bytes(t.bytesToSend()), pct, Units.rate(t.rateNow()), Units.rate(t.rateAvg()), timing));
         return Layout.HEADER;
@@ -209,7 +211,7 @@ final class Painter {
         var values = buckets(history, columns);
         long peak = values.stream().mapToLong(Long::longValue).max().orElse(0);
         long seconds = history.size();
-        title(row, String.format(Locale.ROOT, " throughput, last %s  peak %s", Units.duration(Duration.ofSeconds(seconds)),
+        title(row, String.format(Locale.ROOT, " throughput, last %s  peak %s", Durations.brief(Duration.ofSeconds(seconds)),
                 Units.rate(peak)));
         int levels = graphRows * 8;
         for (int c = 0; c < values.size(); c++) {
@@ -273,7 +275,7 @@ final class Painter {
         }
         for (int i = 0; i < rows && i < list.size(); i++) {
             var reg = list.get(i);
-            var backoff = reg.backoff() == null || reg.backoff().isZero() ? "none" : Units.duration(reg.backoff());
+            var backoff = reg.backoff() == null || reg.backoff().isZero() ? "none" : Durations.brief(reg.backoff());
             var line = String.format(Locale.ROOT, " %s  in flight %d  429: %d  5xx: %d  back-off %s", reg.registry(),
                     reg.inFlight(), reg.status429(), reg.status5xx(), backoff);
             if (i == rows - 1 && list.size() > rows) {
@@ -337,7 +339,7 @@ final class Painter {
         } else {
             // Most telling first: a narrow line loses the bytes before the state, the failures or the time left.
             line = String.format(Locale.ROOT, "%s %d/%d%s %s %s/s %s/%s", s.state().name(), t.done(), t.images(),
-                    t.failed() > 0 ? " ✗" + t.failed() : "", Controls.ended(s) ? "any key" : Units.duration(t.eta()),
+                    t.failed() > 0 ? " ✗" + t.failed() : "", Controls.ended(s) ? "any key" : Durations.brief(t.eta()),
                     Units.compact((long) t.rateNow()), Units.compact(t.bytesSent()), Units.compact(t.bytesToSend()));
         }
         put(0, 0, fit(line, width), SGR.BOLD);
@@ -388,7 +390,7 @@ final class Painter {
         var repo = image.target() == null ? image.source() : image.target().repository();
         for (var entry : s.log()) {
             if (entry.message().contains(name) || entry.message().contains(repo)) {
-                attempts.add(Units.clock(Duration.between(s.started() == null ? entry.at() : s.started(), entry.at()))
+                attempts.add(Durations.clock(Duration.between(s.started() == null ? entry.at() : s.started(), entry.at()))
                         + " " + entry.level().toLowerCase(Locale.ROOT) + " " + oneLine(entry.message()));
             }
         }

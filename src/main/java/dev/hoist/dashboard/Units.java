@@ -1,9 +1,7 @@
 package dev.hoist.dashboard;
 
 import dev.hoist.Bytes;
-import dev.hoist.Durations;
 
-import java.time.Duration;
 import java.util.Locale;
 
 /** Figures as the dashboard prints them: short enough for a column, and rates as people type them. */
@@ -34,16 +32,6 @@ final class Units {
 
     static String rate(double bytesPerSecond) {
         return bytes((long) bytesPerSecond) + "/s";
-    }
-
-    /** {@code 4m12s}, {@code 1h05m}, {@code 12s}; {@code --} when unknown. */
-    static String duration(Duration d) {
-        return Durations.brief(d);
-    }
-
-    /** {@code 1:02:03} or {@code 12:34}, for elapsed time. */
-    static String clock(Duration d) {
-        return Durations.clock(d);
     }
 
     /**
