@@ -17,10 +17,7 @@ class ShellCompletionSpec extends IntegrationSpec {
     }
 
     ShellDriver start() {
-        shell = new ShellDriver(new File(tmp, 'state/history').toPath(),
-                [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(tmp, 'docker-config').path, HOME: tmp.path])
-        shell.prompt(0)
-        shell
+        shell = ShellDriver.inHome(tmp)
     }
 
     /** Types a line's start and Tab, then a marker once the Tab is handled; returns what was drawn and how long the Tab took. */

@@ -13,10 +13,7 @@ class ShellJobsSpec extends IntegrationSpec {
     }
 
     ShellDriver start() {
-        shell = new ShellDriver(new File(tmp, 'state/history').toPath(),
-                [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(tmp, 'docker-config').path, HOME: tmp.path])
-        shell.prompt(0)
-        shell
+        shell = ShellDriver.inHome(tmp)
     }
 
     File archive(String name = 'app') {

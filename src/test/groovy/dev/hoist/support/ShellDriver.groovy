@@ -25,6 +25,17 @@ class ShellDriver implements Closeable {
     final Jobs jobs
     volatile Integer exit
 
+    /**
+     * A shell whose home, history and docker config are under {@code dir} (nothing of the user
+     * running the tests), started and at its first prompt.
+     */
+    static ShellDriver inHome(File dir) {
+        def driver = new ShellDriver(new File(dir, 'state/history').toPath(),
+                [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(dir, 'docker-config').path, HOME: dir.path])
+        driver.prompt(0)
+        driver
+    }
+
     ShellDriver(Path history, Map<String, String> env = [:]) {
         def input = new PipedInputStream(keys, 64 * 1024)
         def output = new OutputStream() {
