@@ -10,6 +10,7 @@ import dev.hoist.cli.ScriptRunner;
 import dev.hoist.cli.Verbosity;
 import dev.hoist.dsl.HoistSession;
 import dev.hoist.dsl.ScriptException;
+import dev.hoist.source.Spool;
 import groovy.lang.Closure;
 import groovy.lang.MissingPropertyException;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
@@ -297,7 +298,9 @@ public final class Shell {
             text = text.substring(0, text.length() - 1).strip();
         }
         int code;
-        try {
+        // Each line is a command of its own for the spool: an export a Groovy line's push made goes
+        // when the line ends (or with the background job it was handed to), not at the process's exit.
+        try (var spool = Spool.open()) {
             code = isCommand(text) ? command(text, background) : groovy(text, background);
         } finally {
             interrupt = () -> { };
