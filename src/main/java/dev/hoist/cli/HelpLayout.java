@@ -16,8 +16,12 @@ import java.util.regex.Pattern;
  */
 final class HelpLayout {
 
-    /** A table row: its names (or command, or exit code) column, then the text. */
-    private static final Pattern ROW = Pattern.compile("^(\\s*(?:-\\S, )?\\S+\\s+)(\\S.*)$");
+    /** picocli's styles on a terminal (bold commands, yellow options): they take no column. */
+    private static final String STYLE = "\u001B\\[[0-9;]*m";
+    private static final Pattern STYLES = Pattern.compile(STYLE);
+
+    /** A table row: its names (or command, or exit code) column, then the text; styles may wrap the names. */
+    private static final Pattern ROW = Pattern.compile("^(\\s*(?:(?:" + STYLE + ")*-\\S(?:" + STYLE + ")*, )?\\S+\\s+)(\\S.*)$");
 
     /** Longer than any option, command or synopsis entry of hoist on one line. */
     private static final int WIDE = 8192;
@@ -104,7 +108,7 @@ final class HelpLayout {
                 out.append(line).append(System.lineSeparator());
                 continue;
             }
-            column = m.group(1).length();
+            column = columns(m.group(1));
             out.append(wrap(line, width, " ".repeat(column + 2)));
         }
         // split kept the text after the last line end as an empty line: drop its line end again.
@@ -112,28 +116,41 @@ final class HelpLayout {
         return out.toString();
     }
 
-    /** One paragraph in lines of at most {@code width} columns, broken at spaces; a word longer than a line stands alone. */
+    /** The columns {@code text} takes on a terminal: its length without picocli's styles. */
+    static int columns(String text) {
+        return text.indexOf('\u001B') < 0 ? text.length() : STYLES.matcher(text).replaceAll("").length();
+    }
+
+    /**
+     * One paragraph in lines of at most {@code width} columns, broken at spaces; a word longer than
+     * a line stands alone. Widths are counted in columns: a styled word is as wide as its text.
+     */
     static String wrap(String paragraph, int width, String indent) {
         var lines = new ArrayList<String>();
         var line = new StringBuilder();
         int lead = paragraph.length() - paragraph.stripLeading().length();
         line.append(paragraph, 0, lead);
+        int used = lead;
         boolean empty = true;
         // Runs of spaces inside the text are kept (they align table columns) unless a line breaks there.
         var m = Pattern.compile("(\\s*)(\\S+)").matcher(paragraph.substring(lead));
         while (m.find()) {
             var gap = m.group(1);
             var word = m.group(2);
-            if (!empty && line.length() + gap.length() + word.length() > width) {
+            int wordColumns = columns(word);
+            if (!empty && used + gap.length() + wordColumns > width) {
                 lines.add(line.toString());
                 line.setLength(0);
                 line.append(indent);
+                used = indent.length();
                 empty = true;
             }
             if (!empty) {
                 line.append(gap);
+                used += gap.length();
             }
             line.append(word);
+            used += wordColumns;
             empty = false;
         }
         lines.add(line.toString());

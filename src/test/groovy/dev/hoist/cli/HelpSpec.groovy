@@ -15,6 +15,7 @@ class HelpSpec extends Specification {
 
     def cleanup() {
         System.clearProperty('picocli.usage.width')
+        System.clearProperty('picocli.ansi')
     }
 
     def "every command has a one-line summary that is a whole sentence"() {
@@ -41,6 +42,20 @@ class HelpSpec extends Specification {
 
         where:
         command << [[]] + COMMANDS.collect { [it] }
+    }
+
+    def "on a terminal, styled help breaks its lines where plain help does: styles take no column (#command)"() {
+        when:
+        def plain = Hoist.run(command + ['--help'])
+        System.setProperty('picocli.ansi', 'true')
+        def styled = Hoist.run(command + ['--help'])
+
+        then: 'bold commands and yellow options counted as text once pushed rows past 80 columns and indented their next lines 13 too far'
+        styled.out.contains('\u001B[')
+        styled.out.replaceAll(/\u001B\[[0-9;]*m/, '') == plain.out
+
+        where:
+        command << [[], ['push'], ['login']]
     }
 
     def "descriptions carry no hard line breaks inside sentences: a wide terminal gets whole paragraphs"() {
