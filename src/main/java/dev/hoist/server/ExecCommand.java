@@ -4,6 +4,7 @@ import dev.hoist.HoistException;
 import dev.hoist.cli.Main;
 import dev.hoist.engine.Job;
 import dev.hoist.shell.TerminalPrompt;
+import dev.hoist.shell.Words;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.jline.terminal.Terminal;

@@ -1,5 +1,6 @@
 package dev.hoist.shell;
 
+import dev.hoist.Dirs;
 import dev.hoist.HoistException;
 import dev.hoist.cli.Main;
 import dev.hoist.dashboard.Dashboard;
@@ -314,8 +315,14 @@ public final class Shell {
     }
 
     private int command(String text, boolean background) {
-        var words = parser().parse(text, text.length(), Parser.ParseContext.SPLIT_LINE).words().stream()
-                .filter(w -> !w.isEmpty()).toArray(String[]::new);
+        var expanded = Tilde.expand(text, Dirs.home(io.env()));
+        String[] words;
+        try {
+            words = Words.split(expanded).toArray(String[]::new);
+        } catch (HoistException e) {
+            io.err().println("hoist: " + e.getMessage());
+            return e.kind().exitCode;
+        }
         var host = new Main.Host(jobs, owner, Secrets.mask(text), background, job -> submitted(job, background));
         // Ctrl-C before the push is submitted (while sources are read) cancels it as soon as it is.
         cancelAsked = false;

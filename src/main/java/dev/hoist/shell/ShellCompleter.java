@@ -1,5 +1,6 @@
 package dev.hoist.shell;
 
+import dev.hoist.Dirs;
 import dev.hoist.cli.RegistryAccess;
 import dev.hoist.image.ImageRef;
 import dev.hoist.image.Index;
@@ -331,7 +332,7 @@ final class ShellCompleter implements Completer {
     }
 
     /** Files and directories under what is typed, keeping a source prefix ({@code oci:layout/}). */
-    static void paths(String typed, List<Candidate> candidates) {
+    private void paths(String typed, List<Candidate> candidates) {
         var prefix = SOURCE_PREFIXES.stream().filter(typed::startsWith).findFirst().orElse("");
         var rest = typed.substring(prefix.length());
         if (prefix.isEmpty()) {
@@ -343,7 +344,7 @@ final class ShellCompleter implements Completer {
         int slash = rest.lastIndexOf('/');
         var dirPart = slash >= 0 ? rest.substring(0, slash + 1) : "";
         var dir = dirPart.isEmpty() ? Path.of(".") : Path.of(dirPart.startsWith("~/")
-                ? System.getProperty("user.home") + dirPart.substring(1) : dirPart);
+                ? Dirs.home(shell.io().env()) + dirPart.substring(1) : dirPart);
         if (!Files.isDirectory(dir)) {
             return;
         }

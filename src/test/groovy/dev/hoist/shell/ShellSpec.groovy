@@ -235,6 +235,50 @@ class ShellSpec extends Specification {
         noExceptionThrown()
     }
 
+    def "a command line is split into words as sh splits it: quotes and backslashes keep a space inside a word"() {
+        given:
+        new dev.hoist.support.Images(tmp.resolve('work').toFile()).randomLayout(tmp.resolve('my layouts/app').toFile(), 2, 1000)
+        start()
+
+        when:
+        int from = shell.line("images '${tmp}/my layouts/app' \"${tmp}/my layouts/app\" ${tmp}/my\\ layouts/app")
+        shell.prompt(from + 1)
+
+        then: 'three sources, each read (each holds the 2 images)'
+        shell.text(from).contains('6 of 6 images selected')
+        !shell.text(from).contains('no such file')
+    }
+
+    def "a path Tab completed from ~ runs: ~ at the start of a word, or after a source's transport, is the session's home"() {
+        given: 'a layout in the home'
+        new dev.hoist.support.Images(tmp.resolve('work').toFile()).randomLayout(tmp.resolve('my layouts/app').toFile(), 2, 1000)
+        start()
+
+        when: 'Tab completes the path from ~'
+        int from = shell.mark()
+        shell.type('images ~/my\\ lay\t')
+        shell.waitFor('images ~/my\\ layouts/', from)
+        shell.type('app\r')
+        shell.prompt(from + 1)
+
+        then: 'the command reads it'
+        shell.text(from).contains('2 of 2 images selected')
+
+        when: 'after oci:'
+        from = shell.line('images oci:~/my\\ layouts/app')
+        shell.prompt(from + 1)
+
+        then:
+        shell.text(from).contains('2 of 2 images selected')
+
+        when: 'quoted: a literal ~, as sh keeps it'
+        from = shell.line("images ~/my\\ layouts/app '~/my layouts/app'")
+        shell.prompt(from + 1)
+
+        then:
+        shell.text(from).contains('~/my layouts/app: no such file')
+    }
+
     def "Tab on a Groovy line offers the session's variables"() {
         given:
         start()

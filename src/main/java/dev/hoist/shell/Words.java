@@ -1,4 +1,4 @@
-package dev.hoist.server;
+package dev.hoist.shell;
 
 import dev.hoist.HoistException;
 
@@ -6,16 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits the command line of an exec request into words the way a POSIX shell would (quotes and
- * backslashes, no expansion): OpenSSH hands the same string to {@code sh -c}, so users already
- * quote for that ({@code ssh host "push 'my dir/app.tar' reg/app"}).
+ * Splits a command line into words the way a POSIX shell would (quotes and backslashes, no
+ * expansion): the shell's command lines, and an ssh exec request's, which OpenSSH hands to
+ * {@code sh -c} elsewhere, so users already quote for that ({@code ssh host "push 'my dir/app.tar' reg/app"}).
  */
-final class Words {
+public final class Words {
 
     private Words() {
     }
 
-    static List<String> split(String line) {
+    public static List<String> split(String line) {
         var words = new ArrayList<String>();
         var word = new StringBuilder();
         boolean inWord = false;
