@@ -6,6 +6,7 @@ import dev.hoist.credentials.CredentialStore;
 import dev.hoist.attach.JobSockets;
 import dev.hoist.dashboard.Dashboard;
 import dev.hoist.engine.BlobInfoCache;
+import dev.hoist.engine.ImageResult;
 import dev.hoist.engine.Job;
 import dev.hoist.engine.Jobs;
 import dev.hoist.engine.PushEngine;
@@ -18,6 +19,8 @@ import dev.hoist.registry.RegistryOptions;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -188,14 +191,20 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
                 }
             }
         }
+        // One failure that stopped several images (their registry never answered) is told once, with their number.
+        var failures = new LinkedHashMap<String, List<ImageResult>>();
         for (var image : result.images()) {
             if (!image.ok()) {
-                var t = image.target();
-                // Registry errors already name the repository; don't say it twice.
-                var named = image.error().startsWith(t.registry() + "/" + t.repository());
-                io.err().println("hoist: " + (named ? "" : t + ": ") + image.error());
+                failures.computeIfAbsent(image.error(), e -> new ArrayList<>()).add(image);
             }
         }
+        failures.forEach((error, images) -> {
+            var t = images.get(0).target();
+            // Registry errors already name the repository; don't say it twice.
+            var named = error.startsWith(t.registry() + "/" + t.repository());
+            io.err().println("hoist: " + (images.size() > 1 ? error + "; " + images.size() + " images not pushed"
+                    : (named ? "" : t + ": ") + error));
+        });
         io.err().println(Summary.line(result));
     }
 

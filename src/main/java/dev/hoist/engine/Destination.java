@@ -21,6 +21,13 @@ interface Destination {
     /** The repository within the store, for mounts; the layout path for layouts. */
     String repository();
 
+    /**
+     * Checks the store can be used at all (a registry's {@code GET /v2/}), before any request of an
+     * image; a layout directory always can. Its failure is the store's, not one image's.
+     */
+    default void reach() {
+    }
+
     boolean hasBlob(Digest digest);
 
     Optional<Digest> manifestDigest(String reference);

@@ -230,6 +230,8 @@ public final class PushEngine {
         final java.util.Set<Staging> stagings = ConcurrentHashMap.newKeySet();
         /** Layers a source uploads while streaming, by store and diff ID once the source has read them through. */
         private final Map<String, StreamedLayer> streamed = new ConcurrentHashMap<>();
+        /** Each store's first check, by store key: one image asks, the others of that store wait for its answer. */
+        private final Map<String, CompletableFuture<Void>> reached = new ConcurrentHashMap<>();
         /**
          * The image a streamed layer counts for, by store and diff ID: the first whose push asked the
          * source for it. The report's figures and the events both follow it.
@@ -269,6 +271,7 @@ public final class PushEngine {
                 }
                 cancel.check();
                 var dest = registries.destination(item.target());
+                reach(dest);
                 var reference = item.target().reference();
                 var tag = item.target().tag();
                 if (tag != null && (plan.keepsExisting(tag) || plan.onExisting() == PushPlan.OnExisting.FAIL)) {
@@ -315,6 +318,28 @@ public final class PushEngine {
                 log.debug("{} failed", item.target(), e);
                 bus.publish(new PushEvent.ImageFailed(result));
                 return result;
+            }
+        }
+
+        /**
+         * A registry that cannot be used at all (nothing listens, the host does not resolve, its
+         * certificate is not trusted) is asked once per run: every image to it fails with that one
+         * failure, which the report then tells once, instead of each image trying again on its own.
+         */
+        private void reach(Destination dest) {
+            var mine = new CompletableFuture<Void>();
+            var first = reached.putIfAbsent(dest.storeKey(), mine);
+            if (first != null) {
+                join(first);
+                return;
+            }
+            try {
+                gate.awaitRunning();
+                dest.reach();
+                mine.complete(null);
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
             }
         }
 

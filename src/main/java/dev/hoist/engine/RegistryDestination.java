@@ -21,6 +21,11 @@ record RegistryDestination(RegistryClient client, String repository) implements 
     }
 
     @Override
+    public void reach() {
+        client.ping();
+    }
+
+    @Override
     public boolean hasBlob(Digest digest) {
         return client.blobExists(repository, digest);
     }

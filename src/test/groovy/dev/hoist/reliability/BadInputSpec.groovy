@@ -88,4 +88,24 @@ class BadInputSpec extends IntegrationSpec {
         '127.0.0.1:PORT/app:1'              | 1    | 'connection refused'
         'no-such-host.invalid/app:1'        | 1    | 'does not resolve'
     }
+    def "a registry that never answers is reported once, whatever the number of images it stopped"() {
+        given: 'an archive of 4 images and a port nothing listens on'
+        def archive = new File(tmp, 'four.tar')
+        images().dockerArchive(archive, (1..4).collect { [tags: ["a/app${it}:1".toString()], layers: [["l${it}".toString(), 1_000]]] })
+        def port = dev.hoist.support.Registry.freePort()
+
+        when:
+        def run = hoist(['push', archive.path, '--to', "127.0.0.1:${port}/mirror".toString(), '--retries', '1', '--json', new File(tmp, 'report.json').path])
+        def report = new JsonSlurper().parse(new File(tmp, 'report.json')) as Map
+
+        then: 'one line says the registry is unreachable, the summary counts the 4 images as failed, exit 1 as for one image'
+        run.exit == 1
+        run.err.readLines().count { it.contains('connection refused') } == 1
+        run.err.readLines().find { it.contains('connection refused') }.contains("127.0.0.1:${port}")
+        run.err.readLines().find { it.contains('connection refused') }.contains('4 images')
+        run.err.readLines().last().contains('4 failed')
+        report.images.size() == 4
+        report.images.every { it.error != null }
+        !run.err.contains('\tat ')
+    }
 }
