@@ -242,6 +242,9 @@ final class LiveProgress implements PushListener, AutoCloseable {
         if (s.rateLimit() > 0) {
             note.append(note.length() > 0 ? "  " : "").append("limit ").append(Sizes.human(s.rateLimit())).append("/s");
         }
+        if (t.nothingToSend()) {
+            note.append(note.length() > 0 ? "  " : "").append("nothing to send: ").append(t.whyNothingSent());
+        }
         return new ProgressLines.Overall(t.done(), t.images(), t.bytesSent(), t.bytesToSend(), t.rateNow(),
                 t.eta() == null ? null : dev.hoist.Durations.brief(t.eta()), note.toString());
     }

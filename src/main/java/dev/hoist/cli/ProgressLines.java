@@ -98,14 +98,18 @@ final class ProgressLines {
 
     private static String overall(Overall o, int columns) {
         var images = "  images " + o.imagesDone() + "/" + o.images();
+        // Every image ended with nothing to send (blobs present or mounted): complete, not 0 of 0.
+        boolean complete = o.images() > 0 && o.imagesDone() == o.images() && o.total() <= 0;
+        long done = complete ? 1 : o.bytes();
+        long total = complete ? 1 : o.total();
         var sizes = Sizes.human(o.bytes()) + " / " + Sizes.human(o.total());
         var rate = Sizes.human((long) o.rate()) + "/s";
         var eta = "ETA " + (o.eta() != null ? o.eta() : "--") + (o.note() == null || o.note().isEmpty() ? "" : "  " + o.note());
         for (var line : List.of(
-                images + "  " + bar(o.bytes(), o.total(), 20) + " " + sizes + "  " + rate + "  " + eta,
-                images + "  " + bar(o.bytes(), o.total(), 10) + " " + sizes + "  " + rate + "  " + eta,
+                images + "  " + bar(done, total, 20) + " " + sizes + "  " + rate + "  " + eta,
+                images + "  " + bar(done, total, 10) + " " + sizes + "  " + rate + "  " + eta,
                 images + "  " + sizes + "  " + rate + "  " + eta,
-                images + "  " + percent(o.bytes(), o.total()) + "  " + eta,
+                images + "  " + percent(done, total) + "  " + eta,
                 images)) {
             if (line.length() <= columns) {
                 return line;

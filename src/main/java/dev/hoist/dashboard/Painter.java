@@ -93,13 +93,14 @@ final class Painter {
         col = put(col, 1, "✗ " + t.failed() + " failed", t.failed() > 0 ? SGR.BOLD : null,
                 t.failed() > 0 ? TextColor.ANSI.RED : null);
         if (width - col > 12) {
-            put(col + 2, 1, bar(t.bytesSent(), t.bytesToSend(), Math.min(30, width - col - 3)));
+            put(col + 2, 1, bar(t.percentSent(), 100, Math.min(30, width - col - 3)));
         }
 
-        int pct = t.bytesToSend() > 0 ? (int) Math.min(100, t.bytesSent() * 100 / t.bytesToSend()) : 0;
         var timing = Controls.ended(s) ? "took " + Durations.brief(elapsed) : "ETA " + Durations.brief(t.eta());
-        put(0, 2, String.format(Locale.ROOT, " sent %s of %s  %d%%  now %s  avg %s  %s", Units.bytes(t.bytesSent()),
-                Units.bytes(t.bytesToSend()), pct, Units.rate(t.rateNow()), Units.rate(t.rateAvg()), timing));
+        // A push with nothing to send is complete, and says why: its blobs were there or mounted.
+        var why = t.nothingToSend() ? " (nothing to send: " + t.whyNothingSent() + ")" : "";
+        put(0, 2, String.format(Locale.ROOT, " sent %s of %s  %d%%%s  now %s  avg %s  %s", Units.bytes(t.bytesSent()),
+                Units.bytes(t.bytesToSend()), t.percentSent(), why, Units.rate(t.rateNow()), Units.rate(t.rateAvg()), timing));
         return Layout.HEADER;
     }
 

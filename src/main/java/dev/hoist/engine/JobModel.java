@@ -88,6 +88,8 @@ final class JobModel {
     private long progressed;
     private long compressedRead;
     private long compressedSent;
+    private int blobsPresent;
+    private int blobsMounted;
     private boolean planDone;
 
     synchronized void on(PushEvent event) {
@@ -142,8 +144,10 @@ final class JobModel {
                 i.blobsDone++;
             });
         } else if (event instanceof PushEvent.BlobSkipped e) {
+            blobsPresent++;
             resolved(e.target(), e.blob(), e.blob(), e.size());
         } else if (event instanceof PushEvent.BlobMounted e) {
+            blobsMounted++;
             resolved(e.target(), e.blob(), e.source(), e.size());
         } else if (event instanceof PushEvent.WouldPush e) {
             image(e.target()).ifPresent(i -> i.blobsDone++);
@@ -310,7 +314,7 @@ final class JobModel {
                 : rate > 0 ? Duration.ofMillis((long) (remaining / rate * 1000)) : null;
         long sent = sentDone + inFlightSent;
         var totals = new JobSnapshot.Totals(images.size(), pushed + upToDate + failed, pushed, upToDate, failed,
-                sent + remaining, sent, rateNow, rateAvg, eta);
+                sent + remaining, sent, rateNow, rateAvg, eta, blobsPresent, blobsMounted);
         return new JobSnapshot(id, name, state, started, ended, concurrency, rateLimit, totals, imageRows, rows,
                 registryRows, new ArrayList<>(log), history(planDone || state.finished()));
     }

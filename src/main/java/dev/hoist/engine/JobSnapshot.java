@@ -35,9 +35,37 @@ public record JobSnapshot(int id, String name, JobState state, Instant started, 
      * @param rateNow bytes per second over the last few seconds
      * @param rateAvg bytes per second since the start
      * @param eta null when unknown (nothing moving yet)
+     * @param blobsPresent blobs the target had already (or another image of the job put there)
+     * @param blobsMounted blobs the registry mounted from another of its repositories
      */
     public record Totals(int images, int done, int pushed, int upToDate, int failed, long bytesToSend,
-                         long bytesSent, double rateNow, double rateAvg, Duration eta) {
+                         long bytesSent, double rateNow, double rateAvg, Duration eta, int blobsPresent,
+                         int blobsMounted) {
+
+        /** Every image has ended and none had a byte to send: the job is complete, not at 0 of 0 bytes. */
+        public boolean nothingToSend() {
+            return images > 0 && done == images && bytesToSend <= 0;
+        }
+
+        /** Of the bytes to send, the share sent: 100 when there was nothing to send. */
+        public int percentSent() {
+            if (nothingToSend()) {
+                return 100;
+            }
+            return bytesToSend > 0 ? (int) Math.min(100, bytesSent * 100 / bytesToSend) : 0;
+        }
+
+        /** Why nothing went out, once {@link #nothingToSend()}: "3 blobs present, 2 mounted", or "all up to date". */
+        public String whyNothingSent() {
+            var parts = new java.util.ArrayList<String>();
+            if (blobsPresent > 0) {
+                parts.add(blobsPresent + (blobsPresent == 1 ? " blob" : " blobs") + " present");
+            }
+            if (blobsMounted > 0) {
+                parts.add(blobsMounted + (parts.isEmpty() ? (blobsMounted == 1 ? " blob" : " blobs") : "") + " mounted");
+            }
+            return parts.isEmpty() ? (upToDate == images ? "all up to date" : "no blob to send") : String.join(", ", parts);
+        }
     }
 
     /** @param state queued, pushing, pushed, up to date, would push (a dry run), failed or cancelled */

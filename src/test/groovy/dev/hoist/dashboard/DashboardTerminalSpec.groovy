@@ -187,4 +187,30 @@ class DashboardTerminalSpec extends IntegrationSpec {
         json.images.every { it.status == 'pushed' }
         json.images.every { img -> proxy.upstream.manifestDigest("ns/${img.target.split('/ns/')[1].split(':')[0]}", '1.0') == img.digest }
     }
+    def "a push with nothing to send ends complete in the dashboard, saying its blobs were present or mounted"() {
+        given: 'two images already in ns'
+        def reg = registry()
+        def archive = new File(tmp, 'two.tar')
+        images().dockerArchive(archive, (1..2).collect {
+            [tags: ["demo/app${it}:1.0".toString()], layers: [['base', 300_000], ["app${it}".toString(), 100_000]]]
+        })
+        assert hoist(['push', archive.path, '--to', "${reg.host}/ns".toString(), '-q']).exit == 0
+
+        when: 'they go again under a new tag (their blobs are there) and into another namespace (mounted)'
+        tmux = new Tmux()
+        tmux.startLine(hoistLine(['push', archive.path, '--to', "${reg.host}/ns".toString(), '--add-tag', '2.0',
+                                  '--to', "${reg.host}/other".toString(), '--dashboard'], 'push'), 120, 30)
+        def screen = tmux.awaitText('Press any key', 60)
+        def sent = screen.readLines().find { it.contains(' sent ') }
+
+        then: 'the header says complete, and why nothing was sent'
+        sent =~ /sent 0 B of 0 B\s+100% \(nothing to send: \d+ blobs? present, \d+ mounted\)/
+        !screen.contains(' 0%')
+
+        when: 'a key leaves it'
+        tmux.type('x')
+
+        then:
+        awaitExit('push') == 0
+    }
 }

@@ -87,7 +87,7 @@ class RecordingJob implements JobView {
                     w == 1 ? Instant.now().plusSeconds(3) : null)
         }
         def totals = new JobSnapshot.Totals(200, 100, 90, 7, 3, 1_000_000_000, 452_000_000, 12_300_000, 3_600_000,
-                Duration.ofSeconds(252))
+                Duration.ofSeconds(252), 40, 12)
         def registries = [new JobSnapshot.RegistryRow(registry, 4, 0, 2, Duration.ofMillis(1500))]
         def log = [new JobSnapshot.LogEntry(started.plusSeconds(10), 'WARN', "${registry}/team/app-97: retry 1 after 503".toString()),
                    new JobSnapshot.LogEntry(started.plusSeconds(20), 'ERROR', "${registry}/team/app-97: PUT blob: 503 Service Unavailable after 5 retries".toString())]
