@@ -1,14 +1,11 @@
 package dev.hoist.engine;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hoist.HoistException;
 import dev.hoist.image.Blob;
 import dev.hoist.image.CompressedLayer;
 import dev.hoist.image.CountingInputStream;
 import dev.hoist.image.Descriptor;
 import dev.hoist.image.Digest;
-import dev.hoist.image.Json;
-import dev.hoist.image.MediaTypes;
 import dev.hoist.image.TransferListener;
 import dev.hoist.registry.UploadResult;
 
@@ -19,8 +16,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
 import java.util.Optional;
 
 /**
@@ -32,10 +27,13 @@ final class LayoutDestination implements Destination {
 
     private final Path dir;
     private final String repository;
+    private final LayoutIndex index;
 
-    LayoutDestination(Path dir, String repository) {
+    /** @param index the directory's index.json, shared by every destination of the directory in a run */
+    LayoutDestination(Path dir, String repository, LayoutIndex index) {
         this.dir = dir;
         this.repository = repository;
+        this.index = index;
     }
 
     @Override
@@ -63,15 +61,10 @@ final class LayoutDestination implements Destination {
             var d = Digest.parse(reference);
             return hasBlob(d) ? Optional.of(d) : Optional.empty();
         }
-        synchronized (LayoutDestination.class) {
-            var index = readIndex();
-            for (var m : index.withArray("manifests")) {
-                var ann = m.get("annotations");
-                if (ann != null && refName(reference).equals(Json.text(ann, Descriptor.REF_NAME))) {
-                    return Optional.of(Digest.parse(Json.text(m, "digest")));
-                }
-            }
-            return Optional.empty();
+        try {
+            return index.tagged(refName(reference));
+        } catch (IOException e) {
+            throw failure(e);
         }
     }
 
@@ -114,7 +107,7 @@ final class LayoutDestination implements Destination {
         try {
             write(digest, new java.io.ByteArrayInputStream(raw));
             if (!Digest.isDigest(reference)) {
-                tag(reference, new Descriptor(mediaType, digest, raw.length));
+                index.tag(refName(reference), new Descriptor(mediaType, digest, raw.length));
             }
             return digest;
         } catch (IOException e) {
@@ -126,73 +119,16 @@ final class LayoutDestination implements Destination {
     @Override
     public boolean putReferrers(Digest subject, java.util.List<Descriptor> referrers) {
         try {
-            return updateIndex(manifests -> {
-                var present = new java.util.HashSet<String>();
-                manifests.forEach(m -> present.add(Json.text(m, "digest")));
-                boolean added = false;
-                for (var r : referrers) {
-                    if (present.add(r.digest().toString())) {
-                        manifests.add(dev.hoist.image.Referrers.toJson(r));
-                        added = true;
-                    }
-                }
-                return added;
-            });
+            return index.addUntagged(referrers);
         } catch (IOException e) {
             throw failure(e);
         }
     }
 
-    /** Points a ref name at a manifest in index.json, replacing what it named before. */
-    private void tag(String reference, Descriptor d) throws IOException {
-        updateIndex(manifests -> {
-            for (int i = manifests.size() - 1; i >= 0; i--) {
-                var ann = manifests.get(i).get("annotations");
-                if (ann != null && refName(reference).equals(Json.text(ann, Descriptor.REF_NAME))) {
-                    manifests.remove(i);
-                }
-            }
-            var entry = Json.MAPPER.createObjectNode();
-            entry.put("mediaType", d.mediaType());
-            entry.put("digest", d.digest().toString());
-            entry.put("size", d.size());
-            entry.putObject("annotations").put(Descriptor.REF_NAME, refName(reference));
-            manifests.add(entry);
-            return true;
-        });
-    }
-
-    /** Changes index.json's manifests under the lock; written only when {@code change} says it changed them. */
-    private boolean updateIndex(java.util.function.Predicate<com.fasterxml.jackson.databind.node.ArrayNode> change) throws IOException {
-        init();
-        // One JVM synchronises on the class; other processes writing the same layout take the file lock.
-        synchronized (LayoutDestination.class) {
-            try (var channel = FileChannel.open(dir.resolve(".hoist-index.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-                 var lock = channel.lock()) {
-                var index = readIndex();
-                if (!change.test(index.withArray("manifests"))) {
-                    return false;
-                }
-                var tmp = temp();
-                Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
-                move(tmp, dir.resolve("index.json"));
-                return true;
-            }
-        }
-    }
-
-    private ObjectNode readIndex() {
+    /** Writes the entries of index.json not written yet (the engine, at the end of a run). */
+    void writeIndex() {
         try {
-            var file = dir.resolve("index.json");
-            if (Files.exists(file)) {
-                return (ObjectNode) Json.parse(Files.readAllBytes(file), file.toString());
-            }
-            var index = Json.MAPPER.createObjectNode();
-            index.put("schemaVersion", 2);
-            index.put("mediaType", MediaTypes.OCI_INDEX);
-            index.putArray("manifests");
-            return index;
+            index.write();
         } catch (IOException e) {
             throw failure(e);
         }
@@ -221,7 +157,8 @@ final class LayoutDestination implements Destination {
         }
     }
 
-    private static void move(Path from, Path to) throws IOException {
+    /** Replaces {@code to} in one step where the file system can, so a reader never sees it half written. */
+    static void move(Path from, Path to) throws IOException {
         Files.createDirectories(to.getParent());
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

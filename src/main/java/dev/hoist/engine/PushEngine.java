@@ -122,7 +122,7 @@ public final class PushEngine {
             var futures = plan.items().stream()
                     .map(item -> CompletableFuture.supplyAsync(() -> run.within(item.target(), null, 0, () -> run.push(item)), imagePool))
                     .toList();
-            var results = futures.stream().map(CompletableFuture::join).toList();
+            var results = run.writeLayouts(futures.stream().map(CompletableFuture::join).toList());
             run.stagings.forEach(Staging::finish);
             // Blobs of a failed image may still be going up; let them end so no event follows PlanDone.
             blobPool.shutdown();
@@ -230,6 +230,8 @@ public final class PushEngine {
         final java.util.Set<Staging> stagings = ConcurrentHashMap.newKeySet();
         /** Layers a source uploads while streaming, by store and diff ID once the source has read them through. */
         private final Map<String, StreamedLayer> streamed = new ConcurrentHashMap<>();
+        /** The layouts this run put manifests into, by store key: their index.json is written at the run's end. */
+        private final Map<String, LayoutDestination> layouts = new ConcurrentHashMap<>();
         /** Each store's first check, by store key: one image asks, the others of that store wait for its answer. */
         private final Map<String, CompletableFuture<Void>> reached = new ConcurrentHashMap<>();
         /**
@@ -272,6 +274,9 @@ public final class PushEngine {
                 cancel.check();
                 var dest = registries.destination(item.target());
                 reach(dest);
+                if (dest instanceof LayoutDestination layout) {
+                    layouts.putIfAbsent(layout.storeKey(), layout);
+                }
                 var reference = item.target().reference();
                 var tag = item.target().tag();
                 if (tag != null && (plan.keepsExisting(tag) || plan.onExisting() == PushPlan.OnExisting.FAIL)) {
@@ -341,6 +346,32 @@ public final class PushEngine {
                 mine.completeExceptionally(e);
                 throw e;
             }
+        }
+
+        /**
+         * Writes the index.json of each layout this run pushed into, once. An image whose tag could
+         * not be written there is not pushed after all: its result and an event say why.
+         */
+        List<ImageResult> writeLayouts(List<ImageResult> results) {
+            var out = new ArrayList<>(results);
+            layouts.values().forEach(layout -> {
+                try {
+                    layout.writeIndex();
+                } catch (HoistException e) {
+                    for (int i = 0; i < out.size(); i++) {
+                        var r = out.get(i);
+                        if (r.ok() && !r.upToDate() && r.digest() != null
+                                && registries.destination(r.target()).storeKey().equals(layout.storeKey())) {
+                            var failed = new ImageResult(r.source(), r.target(), null, null, false, r.bytesRead(),
+                                    r.bytesSent(), r.blobsUploaded(), r.blobsSkipped(), r.blobsMounted(), r.duration(),
+                                    e.getMessage(), e.kind());
+                            out.set(i, failed);
+                            bus.publish(new PushEvent.ImageFailed(failed));
+                        }
+                    }
+                }
+            });
+            return out;
         }
 
         private ImageResult result(PushItem item, Pushed pushed, Tally tally, long start, HoistException error) {

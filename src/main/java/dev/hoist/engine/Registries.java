@@ -16,6 +16,8 @@ public final class Registries implements AutoCloseable {
     private final RegistryOptions options;
     private final RegistrySettings perRegistry;
     private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
+    /** Each layout directory's index.json, written together at the end of a run rather than once per manifest. */
+    private final Map<java.nio.file.Path, LayoutIndex> layouts = new ConcurrentHashMap<>();
     private final java.util.List<Retry.Listener> retryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Registries(CredentialStore credentials, RegistryOptions options) {
@@ -41,7 +43,7 @@ public final class Registries implements AutoCloseable {
     Destination destination(ImageRef target) {
         if (target.registry().startsWith("oci:")) {
             var dir = java.nio.file.Path.of(target.registry().substring(4));
-            return new LayoutDestination(dir, target.repository());
+            return new LayoutDestination(dir, target.repository(), layouts.computeIfAbsent(dir, LayoutIndex::new));
         }
         return new RegistryDestination(client(target.registry()), target.repository());
     }

@@ -215,6 +215,40 @@ class PushPlanSpec extends IntegrationSpec {
         Proc.ok(['skopeo', 'copy', '-q', "oci:${out.path}:demo/web:2.0".toString(), "oci:${new File(tmp, 'copy').path}:x".toString()]) != null
     }
 
+    def "a push of 200 images into an OCI layout writes its index.json a few times, not once per image, and skopeo reads them back"() {
+        given: 'an archive of 200 small images, and a watch on the layout directory'
+        def archive = new File(tmp, 'many.tar')
+        images().dockerArchive(archive, (1..200).collect { [tags: ["demo/app${it}:1.0".toString()], layers: [["l${it}".toString(), 300]]] })
+        def out = new File(tmp, 'many-layout')
+        out.mkdirs()
+        def watcher = java.nio.file.FileSystems.default.newWatchService()
+        out.toPath().register(watcher, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE)
+
+        when:
+        def run = hoist(['push', archive.path, '--to', "oci:${out.path}".toString(), '--json'])
+        // index.json is replaced by a rename onto it: each write is one create event for its name.
+        int writes = 0
+        for (def key = watcher.poll(2, java.util.concurrent.TimeUnit.SECONDS); key != null;
+             key = watcher.poll(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            key.pollEvents().findAll { it.context().toString() == 'index.json' }.each { writes += it.count() }
+            key.reset()
+        }
+        watcher.close()
+        def index = new JsonSlurper().parse(new File(out, 'index.json')) as Map
+        long seconds = (run.json.durationMs as long).intdiv(1000)
+
+        then: 'every image is named in index.json, written at the end (and at most every 5 s before), where it was once per image'
+        run.exit == 0
+        index.manifests.size() == 200
+        writes >= 1
+        writes <= 2 + seconds.intdiv(5)
+
+        and: 'skopeo reads images back with the digests reported'
+        ['demo/app1:1.0', 'demo/app100:1.0', 'demo/app200:1.0'].every { ref ->
+            Images.skopeoDigest("oci:${out.path}:${ref}") == run.json.images.find { it.target.endsWith(ref) }.digest
+        }
+    }
+
     def "events for one image arrive in order: queued, blobs, manifest, done"() {
         given:
         def reg = registry()
