@@ -65,8 +65,20 @@ public final class PushEngine {
         }
     }
 
-    /** Whose request is under way on a thread: retries are told to the run, image and blob they belong to. */
-    private record Context(Run run, ImageRef target, Digest blob, int worker) {
+    /**
+     * Whose request is under way on a thread: retries are told to the run, image and blob they belong to.
+     * On a source's own upload thread (a daemon export's), the layer names them once it knows them.
+     */
+    private record Context(Run run, ImageRef target, Digest blob, int worker, StreamedLayer layer) {
+
+        ImageRef whose() {
+            var counted = layer == null ? null : layer.countedFor();
+            return counted != null ? counted : target;
+        }
+
+        Digest which() {
+            return layer == null ? blob : layer.diffId();
+        }
     }
 
     private static final ThreadLocal<Context> context = new ThreadLocal<>();
@@ -91,8 +103,8 @@ public final class PushEngine {
                 var c = context.get();
                 if (c == null || c.run == runs.get()) {
                     retries.incrementAndGet();
-                    bus.publish(new PushEvent.Retrying(attempt, delay, reason, c == null ? null : c.target,
-                            c == null ? null : c.blob, c == null ? null : c.target.registry(), status, retryAfter));
+                    bus.publish(new PushEvent.Retrying(attempt, delay, reason, c == null ? null : c.whose(),
+                            c == null ? null : c.which(), c == null ? null : c.target.registry(), status, retryAfter));
                 }
             }
 
@@ -250,8 +262,12 @@ public final class PushEngine {
 
         /** Runs work with this thread marked as working for this run, image and blob (for retries and events). */
         <T> T within(ImageRef target, Digest blob, int worker, java.util.function.Supplier<T> work) {
+            return within(new Context(this, target, blob, worker, null), work);
+        }
+
+        private <T> T within(Context c, java.util.function.Supplier<T> work) {
             var before = context.get();
-            context.set(new Context(this, target, blob, worker));
+            context.set(c);
             try {
                 return work.get();
             } finally {
@@ -602,7 +618,9 @@ public final class PushEngine {
                         layerStream.countsFor(counted);
                     }
                 });
-                var r = dest.putCompressed(streaming.withCompression(plan.compression()), progress(layerStream::progressed));
+                // On the source's own thread: its retries are told to this run, under the layer's image once known.
+                var r = within(new Context(this, target, null, 0, layerStream),
+                        () -> dest.putCompressed(streaming.withCompression(plan.compression()), progress(layerStream::progressed)));
                 remember(dest, r.descriptor().digest());
                 layerStream.uploaded(r);
                 return r.descriptor();

@@ -49,6 +49,11 @@ final class StreamedLayer {
         return countedFor;
     }
 
+    /** Null until the source has read the layer through. */
+    synchronized Digest diffId() {
+        return diffId;
+    }
+
     /** Bytes read so far (a throttled transfer listener calls it); told once the layer's key and image are known. */
     synchronized void progressed(long value) {
         bytes = value;

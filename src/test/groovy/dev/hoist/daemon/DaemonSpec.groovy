@@ -149,6 +149,26 @@ class DaemonSpec extends IntegrationSpec {
         }
     }
 
+    def "retries of uploads the export makes on its own threads name their image and registry"() {
+        given: 'the first upload starts the registry answers fail with 500; the export uploads the layers as it streams'
+        loadImages()
+        def proxy = new dev.hoist.support.FaultProxy(registry())
+        def failed = new java.util.concurrent.atomic.AtomicInteger()
+        proxy.rule = { dev.hoist.support.FaultProxy.Seen s ->
+            s.method == 'POST' && s.path.contains('/blobs/uploads/') && !s.path.contains('mount=') && failed.getAndIncrement() < 3 ? 'status:500' : null
+        }
+
+        when:
+        def run = hoist(['push', '--from-daemon', 'demo/*', '--to', "${proxy.host}/ns".toString(), '--progress', 'json'], dockerd.env())
+        def retries = run.err.readLines().findAll { it.startsWith('{"event":"Retrying"') }.collect { new JsonSlurper().parseText(it) as Map }
+        proxy.close()
+
+        then: 'every retry says whose it was, as the dashboard and the report show it'
+        run.exit == 0
+        retries.size() >= 3
+        retries.every { it.target?.repository?.startsWith('ns/demo/') && it.registry == proxy.host }
+    }
+
     def "a re-push of unchanged daemon images is up to date without exporting them"() {
         given:
         loadImages()
