@@ -20,8 +20,11 @@ import java.util.List;
  * docker's config), so the shell can read a target's tags the way the push would write them.
  * Parses the line on command objects of its own, never runs them, and never prints (a secret
  * on the line is used, not warned about: the push itself warns).
+ *
+ * @param identity whose credentials the line gives ({@link Credentials#fingerprint()}, never a secret), or
+ *                 {@code default} when it gives none: what is read with them is kept apart from others'
  */
-public record RegistryAccess(CredentialStore credentials, RegistryOptions options) {
+public record RegistryAccess(CredentialStore credentials, RegistryOptions options, String identity) {
 
     /**
      * @param words   the line's words, the command first ({@code push app.tar --to localhost:5000/app -u me ...})
@@ -47,7 +50,7 @@ public record RegistryAccess(CredentialStore credentials, RegistryOptions option
         } catch (RuntimeException e) {
             options = new RegistryOptions(false, null, 0, 0, timeout, 2, Dirs.config(io.env()).resolve("certs.d"), null, null, null);
         }
-        return new RegistryAccess(chain, options);
+        return new RegistryAccess(chain, options, flags == null ? "default" : flags.fingerprint());
     }
 
     /** A client for {@code host} with these credentials and options; close it after use. */

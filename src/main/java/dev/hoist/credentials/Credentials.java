@@ -49,6 +49,30 @@ public record Credentials(String username, String password, String token, String
         return out;
     }
 
+    /** Random for each process: a fingerprint can't be matched against guessed passwords elsewhere. */
+    private static final byte[] FINGERPRINT_KEY = new java.security.SecureRandom().generateSeed(32);
+
+    /**
+     * Tells credentials apart without holding a secret: a keyed hash of who and what they are
+     * (not where they came from), to key what was read with them. "anonymous" for none.
+     */
+    public String fingerprint() {
+        if (isAnonymous()) {
+            return "anonymous";
+        }
+        try {
+            var mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(FINGERPRINT_KEY, "HmacSHA256"));
+            for (var s : new String[]{username, password, token, identityToken}) {
+                mac.update(s == null ? new byte[]{1} : ("\0" + s).getBytes(StandardCharsets.UTF_8));
+                mac.update((byte) 0);
+            }
+            return java.util.HexFormat.of().formatHex(mac.doFinal(), 0, 12);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
     @Override
     public String toString() {
         return isAnonymous() ? "anonymous" : (username != null ? username : "token") + " (from " + source + ")";

@@ -179,9 +179,10 @@ final class ShellCompleter implements Completer {
         }
         var host = ref.registry();
         var repository = ref.repository();
-        var line = List.copyOf(words);
-        var tags = remoteTags.get(host + "/" + repository, () -> {
-            var client = RegistryAccess.forLine(line, host, shell.io(), BUDGET).client(host);
+        var access = RegistryAccess.forLine(List.copyOf(words), host, shell.io(), BUDGET);
+        // Kept per credentials the line gives too: another -u or --token may see other tags, or none.
+        var tags = remoteTags.get(host + "/" + repository + " as " + access.identity(), () -> {
+            var client = access.client(host);
             try {
                 return client.tags(repository);
             } finally {

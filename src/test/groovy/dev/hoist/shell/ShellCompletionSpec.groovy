@@ -112,12 +112,18 @@ class ShellCompletionSpec extends IntegrationSpec {
         stepwise.readLines().any { it =~ /\b1\s+2\b/ }
     }
 
-    def "Tab reads a registry's tags with the line's credentials, as its push would"() {
-        given:
-        def reg = registry(Registry.Variant.BASIC)
+    /** Pushes a layout of two images, tags 1 and 2, into team/secret with the registry's password; returns the layout. */
+    File privateTags(Registry reg) {
         def layout = images().randomLayout(new File(tmp, 'private'), 2, 1000, false, 'secret')
         assert hoist(['push', '-q', '-u', Registry.USER, '--password-stdin', "oci:${layout}".toString(),
                       "${reg.host}/team/secret".toString()], [:], Registry.PASSWORD + '\n').exit == 0
+        layout
+    }
+
+    def "Tab reads a registry's tags with the line's credentials, as its push would"() {
+        given: 'tags 1 and 2 in team/secret of a registry that wants a password'
+        def reg = registry(Registry.Variant.BASIC)
+        def layout = privateTags(reg)
         start()
 
         when:
@@ -128,6 +134,23 @@ class ShellCompletionSpec extends IntegrationSpec {
         !anonymous.text.contains('unauthorized')
         !anonymous.text.readLines().any { it =~ /\b1\s+2\b/ }
         withFlags.text.readLines().any { it =~ /\b1\s+2\b/ }
+    }
+
+    def "tags read with one line's credentials are not offered to a line with other credentials"() {
+        given: 'tags 1 and 2 in team/secret of a registry that wants a password'
+        def reg = registry(Registry.Variant.BASIC)
+        def layout = privateTags(reg)
+        start()
+
+        when: 'the right password reads the tags first, then a wrong one, a token and no credentials ask for the same repository'
+        def allowed = tab("push -u ${Registry.USER} -p ${Registry.PASSWORD} oci:${layout} ${reg.host}/team/secret:")
+        def wrong = tab("push -u ${Registry.USER} -p not-the-password oci:${layout} ${reg.host}/team/secret:")
+        def token = tab("push --token some-other-token oci:${layout} ${reg.host}/team/secret:")
+        def none = tab("push oci:${layout} ${reg.host}/team/secret:")
+
+        then: 'only the line whose credentials the registry took is offered them'
+        allowed.text.readLines().any { it =~ /\b1\s+2\b/ }
+        [wrong, token, none].every { shown -> !shown.text.readLines().any { it =~ /\b1\s+2\b/ } }
     }
 
     def "a registry that does not answer gives no candidates and no output, and Tab returns within 2 s"() {
