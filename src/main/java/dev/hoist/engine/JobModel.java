@@ -88,6 +88,8 @@ final class JobModel {
     private long progressed;
     private long compressedRead;
     private long compressedSent;
+    /** Failures noted in the log this attempt: one that stopped many images (a registry that never answered) is noted once. */
+    private final java.util.Set<String> notedErrors = new java.util.HashSet<>();
     private int blobsPresent;
     private int blobsMounted;
     private boolean planDone;
@@ -99,6 +101,7 @@ final class JobModel {
             // A retry of the failures adds their blobs to what is left; what was resolved stays resolved.
             planBytes = resolvedBytes + e.bytes();
             planDone = false;
+            notedErrors.clear();
         } else if (event instanceof PushEvent.ImageQueued e) {
             var image = images.computeIfAbsent(e.target(), t -> new ImageState(e.source(), t));
             if (!e.target().registry().startsWith("oci:")) {
@@ -163,7 +166,7 @@ final class JobModel {
                 i.state = cancelled ? "cancelled" : "failed";
                 i.error = r.error();
             });
-            if (!cancelled) {
+            if (!cancelled && notedErrors.add(r.error())) {
                 note(Instant.now(), "error", r.target() + ": " + r.error());
             }
         } else if (event instanceof PushEvent.PlanDone) {

@@ -63,6 +63,27 @@ class DashboardJobSpec extends IntegrationSpec {
         jobs?.close()
     }
 
+    def "a registry that never answers is one error in the job\'s log, every image it stopped failed"() {
+        given: '4 images to a port nothing listens on'
+        def archive = new File(tmp, 'four.tar')
+        images().dockerArchive(archive, (1..4).collect { [tags: ["demo/app${it}:1".toString()], layers: [["l${it}".toString(), 1_000]]] })
+        def port = dev.hoist.support.Registry.freePort()
+        def plan = new PlanBuilder().source(archive.path).to("127.0.0.1:${port}/ns".toString()).build()
+        def jobs = new Jobs(new PushEngine(new Registries(CredentialStore.anonymous(), RegistryOptions.defaults()),
+                new BlobInfoCache(null)))
+
+        when:
+        def job = jobs.submit('push four', plan, null, 0, [])
+        def result = job.await()
+        def snapshot = job.snapshot()
+
+        then:
+        result.failed() == 4
+        snapshot.totals().failed() == 4
+        snapshot.images().every { it.state() == 'failed' && it.error().contains('connection refused') }
+        snapshot.log().count { it.level() == 'error' } == 1
+    }
+
     def "off a terminal, push --dashboard and attach refuse with one line and exit 2; attach without a push says so, exit 1"() {
         given:
         def reg = registry()
