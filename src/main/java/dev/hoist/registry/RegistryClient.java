@@ -345,7 +345,8 @@ public final class RegistryClient {
     }
 
     private UploadResult uploadCompressedOnce(String repository, CompressedLayer layer, TransferListener listener) {
-        var what = host + "/" + repository + ": layer " + layer.diffId();
+        // A layer still streaming from an export may not know its diff ID yet: then where it is read from names it.
+        var what = host + "/" + repository + ": layer " + (layer.diffId() != null ? layer.diffId() : layer.content().location());
         var scopes = push(repository);
         boolean chunked = chunkSize > 0 || layer.size() >= RESUMABLE_MIN;
         var key = layer.diffId() == null ? null : "layer:" + layer.diffId() + ":" + layer.compression().scheme();
