@@ -40,6 +40,8 @@ final class LayoutIndex {
     /** What index.json held when last read or written: ref names to digests, and every digest it lists. */
     private Map<String, Digest> written;
     private Set<String> listed;
+    /** The file's modification time and size when it was learned: another writer (or a removal) makes it learned again. */
+    private String learnedStamp;
     private long lastWrite = System.nanoTime();
 
     LayoutIndex(Path dir) {
@@ -52,9 +54,7 @@ final class LayoutIndex {
         if (pending != null) {
             return Optional.of(Digest.parse(Json.text(pending, "digest")));
         }
-        if (written == null) {
-            learn(read());
-        }
+        refresh();
         return Optional.ofNullable(written.get(refName));
     }
 
@@ -74,9 +74,7 @@ final class LayoutIndex {
 
     /** Lists referrers (already in the layout) untagged, as oras and cosign leave them. True when one was new. */
     synchronized boolean addUntagged(List<Descriptor> referrers) throws IOException {
-        if (listed == null) {
-            learn(read());
-        }
+        refresh();
         boolean added = false;
         for (var r : referrers) {
             var digest = r.digest().toString();
@@ -124,8 +122,23 @@ final class LayoutIndex {
                 untagged.clear();
                 lastWrite = System.nanoTime();
                 learn(index);
+                learnedStamp = stamp();
             }
         }
+    }
+
+    private void refresh() throws IOException {
+        // Stamped before reading: a write in between makes the next look read again, never miss it.
+        var now = stamp();
+        if (written == null || !now.equals(learnedStamp)) {
+            learn(read());
+            learnedStamp = now;
+        }
+    }
+
+    private String stamp() throws IOException {
+        var file = dir.resolve("index.json");
+        return Files.exists(file) ? Files.getLastModifiedTime(file) + " " + Files.size(file) : "none";
     }
 
     private void learn(ObjectNode index) {
