@@ -181,7 +181,8 @@ public final class Main implements Callable<Integer> {
                 io.err().println("Try 'hoist --help' for the commands.");
                 return 2;
             }
-            io.err().println("hoist: " + e.getMessage());
+            var option = unknownOption(e);
+            io.err().println("hoist: " + (option != null ? option : e.getMessage()));
             io.err().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more.");
             return 2;
         });
@@ -200,6 +201,25 @@ public final class Main implements Callable<Integer> {
      * The line for a first word that is no command ({@code hoist frob}), with picocli's nearest
      * commands when there are any; null for every other mistake.
      */
+    /**
+     * The line for an option the command does not have ({@code push --limit 20MB/s}), with the
+     * command's options picocli finds nearest, as git and kubectl suggest them; null for other errors.
+     */
+    static String unknownOption(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched)) {
+            return null;
+        }
+        var args = unmatched.getUnmatched();
+        if (args.isEmpty() || !args.get(0).startsWith("-") || args.get(0).equals("-")) {
+            return null;
+        }
+        var typed = args.get(0).contains("=") ? args.get(0).substring(0, args.get(0).indexOf('=')) : args.get(0);
+        var options = e.getCommandLine().getCommandSpec().optionsMap().keySet();
+        // picocli lists the most similar first; past the first they are rarely what was meant.
+        var near = unmatched.getSuggestions().stream().filter(options::contains).findFirst();
+        return "unknown option '" + typed + "'" + near.map(n -> " (did you mean " + n + "?)").orElse("");
+    }
+
     static String unknownCommand(CommandLine.ParameterException e) {
         if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched) || e.getCommandLine().getParent() != null) {
             return null;

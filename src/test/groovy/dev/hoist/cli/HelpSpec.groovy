@@ -145,6 +145,22 @@ class HelpSpec extends Specification {
         'imges x' | "hoist: unknown command 'imges' (did you mean images?)"
     }
 
+    def "an option the command does not have says so, with the nearest one, and exits 2: #line"() {
+        when:
+        def run = Hoist.run(line.split(' ') as List)
+
+        then:
+        run.exit == 2
+        run.err.readLines() == [expected, "Try 'hoist ${line.split(' ')[0]} --help' for more.".toString()]
+
+        where:
+        line                                | expected
+        'push a.tar r/x:1 --limit 20MB/s'   | "hoist: unknown option '--limit' (did you mean --limit-rate?)"
+        'push --limitrate=3 a.tar r/x'      | "hoist: unknown option '--limitrate' (did you mean --limit-rate?)"
+        'images --no-trunk a.tar'           | "hoist: unknown option '--no-trunk' (did you mean --no-trunc?)"
+        'push -Z a.tar r/x'                 | "hoist: unknown option '-Z'"
+    }
+
     /** What the shell offers for a command line ending at its last character. */
     List<String> complete(String shell, File script, String line) {
         def run

@@ -32,7 +32,7 @@ class PushCommandSpec extends IntegrationSpec {
         'missing target'         | ['push', 'ARCHIVE']                                     | 'missing TARGET'
         'bad platform'           | ['push', 'ARCHIVE', 'localhost:5000/a', '--platform', 'linux'] | 'malformed platform'
         'both password flags'    | ['push', 'ARCHIVE', 'localhost:5000/a', '-u', 'x', '-p', 'y', '--password-stdin'] | 'give one of --password'
-        'unknown option'         | ['push', 'ARCHIVE', 'localhost:5000/a', '--frobnicate'] | 'Unknown option'
+        'unknown option'         | ['push', 'ARCHIVE', 'localhost:5000/a', '--frobnicate'] | "unknown option '--frobnicate'"
     }
 
     def "reports every validation problem at once"() {
