@@ -14,7 +14,11 @@ import com.google.cloud.tools.jib.api.buildplan.Port;
 import dev.hoist.Dirs;
 import dev.hoist.HoistException;
 import dev.hoist.credentials.CredentialStore;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,7 +167,11 @@ public record DirectoryBuild(Path dir, String dest, String base, List<String> en
             if (!Files.isRegularFile(path)) {
                 throw new HoistException("--from " + base + ": no such file", HoistException.Kind.USAGE);
             }
-            return Jib.from(TarImage.at(path));
+            try {
+                return Jib.from(TarImage.at(jibReadable(path)));
+            } catch (IOException e) {
+                throw new HoistException("--from " + base + ": not a readable tar: " + e.getMessage(), HoistException.Kind.INPUT, e);
+            }
         }
         var ref = ImageReference.parse(base);
         var image = RegistryImage.named(ref);
@@ -174,5 +182,51 @@ public record DirectoryBuild(Path dir, String dest, String base, List<String> en
             image.addCredentialRetriever(() -> java.util.Optional.of(Credential.from(Credential.OAUTH2_TOKEN_USER_NAME, creds.token())));
         }
         return Jib.from(image);
+    }
+
+    /**
+     * The base tar as Jib's {@code TarImage} can unpack it. Jib refuses a member named {@code ./}
+     * (it resolves to the unpack directory itself, which its zip-slip check rejects), and
+     * {@code tar -C DIR -cf base.tar .} writes one first; docker load, skopeo and hoist's own push
+     * read such a tar. So a tar with one is copied once into the spool without the {@code ./}
+     * prefixes (removed when the command ends); any other goes to Jib as it is.
+     */
+    private static Path jibReadable(Path tar) throws IOException {
+        boolean dotted = false;
+        try (var in = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(tar)))) {
+            for (var e = in.getNextEntry(); e != null && !dotted; e = in.getNextEntry()) {
+                dotted = stripDots(e.getName()).isEmpty();
+            }
+        }
+        if (!dotted) {
+            return tar;
+        }
+        var copy = Spool.create("--from " + tar);
+        try (var in = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(tar)));
+             var out = new TarArchiveOutputStream(new BufferedOutputStream(Files.newOutputStream(copy)))) {
+            out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                var name = stripDots(e.getName());
+                if (name.isEmpty()) {
+                    continue;
+                }
+                e.setName(name);
+                out.putArchiveEntry(e);
+                if (!e.isDirectory()) {
+                    in.transferTo(out);
+                }
+                out.closeArchiveEntry();
+            }
+        }
+        return copy;
+    }
+
+    private static String stripDots(String name) {
+        var n = name;
+        while (n.startsWith("./")) {
+            n = n.substring(2);
+        }
+        return n.equals(".") ? "" : n;
     }
 }

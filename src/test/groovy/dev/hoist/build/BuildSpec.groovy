@@ -84,6 +84,30 @@ class BuildSpec extends IntegrationSpec {
         dockerd.imageId('demo/site:1.0') == id
     }
 
+    def "builds onto a docker-save tar, also one packed with tar -C DIR . (its first member is ./, which Jib alone refuses)"() {
+        given:
+        def reg = registry()
+        def base = new File(tmp, 'base.tar')
+        images().dockerArchive(base, [[tags: ['base/os:1'], layers: [['os1', 60_000], ['os2', 30_000]]]])
+        def unpacked = new File(tmp, 'base-unpacked')
+        unpacked.mkdirs()
+        Proc.ok(['tar', '-xf', base.path, '-C', unpacked.path])
+        def dotted = new File(tmp, 'base-dotted.tar')
+        Proc.ok(['tar', '-cf', dotted.path, '-C', unpacked.path, '.'])
+        assert Proc.ok(['tar', '-tf', dotted.path]).readLines()[0] == './'
+
+        when:
+        def plain = hoist(['build', site.path, '--tag', 'demo/site:4.0', '--from', base.path, '--to', "${reg.host}/a".toString(), '--json'])
+        def packed = hoist(['build', site.path, '--tag', 'demo/site:4.0', '--from', dotted.path, '--to', "${reg.host}/b".toString(), '--json'])
+
+        then: 'the same image from either tar: the base layers, then the directory'
+        plain.exit == 0
+        packed.exit == 0
+        packed.json.images[0].digest == plain.json.images[0].digest
+        reg.manifest('b/demo/site', '4.0').layers.size() == 3
+        reg.copyOut('b/demo/site', '4.0', new File(tmp, 'readback')).exists()
+    }
+
     def "builds onto a base image in the registry, with hoist's credentials"() {
         given:
         def reg = registry(dev.hoist.support.Registry.Variant.BASIC)
