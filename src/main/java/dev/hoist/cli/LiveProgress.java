@@ -47,10 +47,6 @@ final class LiveProgress implements PushListener, AutoCloseable {
     /** The block's lines as last drawn, to know how many rows they take once the terminal rewraps them. */
     private List<String> drawn = List.of();
 
-    LiveProgress(PrintStream out) {
-        this(out, System.getenv());
-    }
-
     /** On the process's terminal when {@code out} is its stderr, else on a terminal over {@code out} ({@link #terminal}). */
     LiveProgress(PrintStream out, Map<String, String> env) {
         this(terminal(out, env));

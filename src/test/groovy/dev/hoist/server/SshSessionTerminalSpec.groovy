@@ -156,6 +156,29 @@ class SshSessionTerminalSpec extends IntegrationSpec {
         proxy?.close()
     }
 
+    def "an exec with a pty draws live progress for the client's terminal size, not the server's environment"() {
+        given: 'a push held at its upload starts, to a repository whose name is wider than the client\'s terminal'
+        def reg = registry()
+        def proxy = new FaultProxy(reg).holdingUploads()
+        def archive = new File(tmp, 'app.tar')
+        images().dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['app', 100_000]]]])
+        def repository = 'demo/' + 'a-rather-long-repository-name-' * 3 + 'end'
+        def tmux = new Tmux()
+
+        when: 'ssh -tt in a 50-column terminal'
+        tmux.start(ssh.command(alice, ['-tt'], ['push', archive.path, "${proxy.host}/${repository}:1.0".toString()]), 50, 30)
+        def screen = tmux.waitFor(/images 0\/1/, 60)
+        def named = (screen =~ /(?:wait|retry|push) sha256:[0-9a-f]{12} (\S+)/).collect { it[1] }
+
+        then: 'a row per transfer, its repository cut in the middle to fit 50 columns (the server has no COLUMNS: whole)'
+        !named.isEmpty()
+        named.every { it.length() < 30 && it.startsWith('demo/a-') && it.contains('..') && it.endsWith('-end') }
+
+        cleanup:
+        tmux.close()
+        proxy?.close()
+    }
+
     static void waitFor(int seconds = 20, Closure<Boolean> condition, Closure<String> why = { '' }) {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L
         while (!condition()) {
