@@ -61,8 +61,21 @@ enum ProgressMode {
                 argSpec.setValue(new Converter().convert(args.pop()));
                 return true;
             }
+            if (!args.isEmpty() && misspeltMode(args.peek())) {
+                throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(),
+                        "Invalid value for option '--progress': " + notAMode(args.peek()));
+            }
             argSpec.setValue(AUTO);
             return true;
+        }
+
+        /**
+         * A bare word where a mode could be ({@code --progress bogus}): a mode misspelt, not a source,
+         * since sources have a dot, a slash or a prefix ({@code app.tar}, {@code oci:dir}) or are
+         * there on disk.
+         */
+        private static boolean misspeltMode(String word) {
+            return word.matches("[A-Za-z][A-Za-z_-]*") && !java.nio.file.Files.exists(java.nio.file.Path.of(word));
         }
 
         private static boolean isMode(String word) {
@@ -87,8 +100,11 @@ enum ProgressMode {
             } catch (IllegalArgumentException ignored) {
                 // Told below, with the modes there are.
             }
-            throw new picocli.CommandLine.TypeConversionException(
-                    "'" + value + "' is not a progress mode (auto, dashboard, live, plain, json)");
+            throw new picocli.CommandLine.TypeConversionException(notAMode(value));
         }
+    }
+
+    static String notAMode(String value) {
+        return "'" + value + "' is not a progress mode (auto, dashboard, live, plain, json)";
     }
 }

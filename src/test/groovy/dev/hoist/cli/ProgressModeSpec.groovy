@@ -40,6 +40,26 @@ class ProgressModeSpec extends IntegrationSpec {
         run.err.contains('done ' + "${reg.host}/app:1.0")
     }
 
+    def "a word after --progress that is no mode and no source is refused with the modes there are, one line and exit 2: #args"() {
+        given:
+        def script = new File(tmp, 'plan.groovy')
+        script.text = "println 'ran'"
+        def words = args.collect { it.replace('SRC', archive.path).replace('SCRIPT', script.path) }
+
+        when:
+        def run = hoist(words)
+
+        then:
+        run.exit == 2
+        run.err.readLines().findAll { it.startsWith('hoist:') } == ["hoist: Invalid value for option '--progress': 'bogus' is not a progress mode (auto, dashboard, live, plain, json)"]
+        !run.out.contains('ran')
+
+        where:
+        args << [['push', '--progress', 'bogus', 'SRC', '--to', 'localhost:5000/ns'],
+                 ['push', 'SRC', 'localhost:5000/app:1.0', '--progress', 'bogus'],
+                 ['run', '--progress', 'bogus', 'SCRIPT']]
+    }
+
     def "--no-progress prints only the summary"() {
         given:
         def reg = registry()
