@@ -6,6 +6,7 @@ import dev.hoist.image.ImageRef;
 import dev.hoist.image.Index;
 import dev.hoist.image.MediaTypes;
 import dev.hoist.registry.RegistryException;
+import dev.hoist.source.DockerDaemon;
 import dev.hoist.source.SourceName;
 import dev.hoist.source.Sources;
 import org.jline.reader.Candidate;
@@ -67,6 +68,8 @@ final class ShellCompleter implements Completer {
             failure -> failure instanceof RegistryException r && r.status() != 0);
     /** A source's names, kept briefly: the files may change between two Tabs, but not between two keys. */
     private final Lookups<SourceName> sourceNames = new Lookups<>(lookups, Duration.ofSeconds(3), failure -> false);
+    /** A daemon's image names, by its host: an image loaded meanwhile shows at a Tab a few seconds later. */
+    private final Lookups<String> daemonTags = new Lookups<>(lookups, Duration.ofSeconds(5), failure -> false);
 
     private final Shell shell;
     private final CommandLine tree;
@@ -147,6 +150,14 @@ final class ShellCompleter implements Completer {
         if (command.equals("push") && positional && targetRepositories(command, words, index, typed, candidates, deadline)) {
             return;
         }
+        if (WITH_SOURCES.contains(command) && typed.startsWith("docker-daemon:") && !previous.startsWith("-")) {
+            daemonNames("docker-daemon:", candidates, deadline);
+            return;
+        }
+        if (previous.equals("--from-daemon")) {
+            daemonNames("", candidates, deadline);
+            return;
+        }
         if (WITH_SOURCES.contains(command) && sourceNames(typed, candidates, deadline)) {
             return;
         }
@@ -208,6 +219,18 @@ final class ShellCompleter implements Completer {
             candidates.add(new Candidate(source + ":" + name.ref(), name.ref(), null, null, null, null, true));
         }
         return true;
+    }
+
+    /**
+     * {@code docker-daemon:} (and {@code --from-daemon}'s value): the {@code REPO:TAG} names of the
+     * images of the daemon the line's push would read ({@code DOCKER_HOST}, the Docker context).
+     * A daemon that does not answer offers nothing, and is not asked again for a few seconds.
+     */
+    private void daemonNames(String prefix, List<Candidate> candidates, long deadline) {
+        var env = shell.io().env();
+        for (var tag : daemonTags.get(DockerDaemon.host(env), () -> DockerDaemon.connect(env).tags(), left(deadline))) {
+            candidates.add(new Candidate(prefix + tag, tag, null, null, null, null, true));
+        }
     }
 
     /** The repositories (or tags) of the images in the sources already on the line: {@code --include}, {@code --tags}. */

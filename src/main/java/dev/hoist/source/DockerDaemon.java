@@ -66,7 +66,8 @@ public final class DockerDaemon {
         });
     }
 
-    static String host(Map<String, String> env) {
+    /** The daemon's address: DOCKER_HOST, the current Docker context's, or the default socket. */
+    public static String host(Map<String, String> env) {
         var fromEnv = env.get("DOCKER_HOST");
         if (fromEnv != null && !fromEnv.isBlank()) {
             return fromEnv;
@@ -118,6 +119,21 @@ public final class DockerDaemon {
                     image = new DaemonImage(this, tag, info(summary.getId()));
                 }
                 out.add(SourceImage.named("docker-daemon:" + tag, tag, image));
+            }
+        }
+        return out;
+    }
+
+    /** The {@code REPO:TAG} names of the daemon's images, from one listing (nothing inspected): what Tab offers. */
+    public List<String> tags() {
+        var out = new ArrayList<String>();
+        for (var summary : client.listImagesCmd().exec()) {
+            if (summary.getRepoTags() != null) {
+                for (var tag : summary.getRepoTags()) {
+                    if (tag != null && !tag.equals("<none>:<none>")) {
+                        out.add(tag);
+                    }
+                }
             }
         }
         return out;

@@ -29,9 +29,9 @@ class ShellDriver implements Closeable {
      * A shell whose home, history and docker config are under {@code dir} (nothing of the user
      * running the tests), started and at its first prompt.
      */
-    static ShellDriver inHome(File dir) {
+    static ShellDriver inHome(File dir, Map<String, String> env = [:]) {
         def driver = new ShellDriver(new File(dir, 'state/history').toPath(),
-                [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(dir, 'docker-config').path, HOME: dir.path])
+                [PATH: System.getenv('PATH'), DOCKER_CONFIG: new File(dir, 'docker-config').path, HOME: dir.path] + env)
         driver.prompt(0)
         driver
     }
@@ -80,6 +80,19 @@ class ShellDriver implements Closeable {
         int from = mark()
         type(s + '\r')
         from
+    }
+
+    /** Types a line's start and Tab, then a marker once the Tab is handled; returns what was drawn and how long the Tab took. */
+    Map tab(String typed) {
+        int from = mark()
+        long start = System.nanoTime()
+        type(typed + '\t')
+        type('#')
+        waitFor('#', from, 10_000)
+        long ms = (System.nanoTime() - start).intdiv(1_000_000)
+        def drawn = text(from)
+        type('\u0015')
+        [text: drawn, ms: ms]
     }
 
     void waitFor(String expected, int from = 0, long timeoutMs = 30_000) {
