@@ -19,7 +19,6 @@ import picocli.CommandLine.Parameters;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code hoist images SOURCE...}: what a plan would push, as a table or JSON. */
@@ -122,19 +121,10 @@ final class ImagesCommand implements Callable<Integer> {
                         Sizes.human(d.size()), "-", brief ? rd.substring(0, 19) : rd, "of " + r.subject().substring(0, 19)));
             }
         }
-        var widths = new int[rows.get(0).length];
-        for (var row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        for (var row : rows) {
-            var sb = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                sb.append(i == row.length - 1 ? row[i] : String.format(Locale.ROOT, "%-" + widths[i] + "s  ", row[i]));
-            }
-            io.out().println(sb.toString().stripTrailing());
-        }
+        // On a terminal, rows fit its width: SOURCE, DIGEST, PLATFORMS, IMAGE ID, SIZE give way in
+        // that order, then REPOSITORY is cut in the middle; never a row that wraps.
+        int[] giveWay = sourceColumn ? new int[] {6, 5, 2, 4, 3} : new int[] {5, 2, 4, 3};
+        Table.lines(rows, brief ? Table.width(io) : 0, giveWay, 0, Integer.MAX_VALUE).forEach(io.out()::println);
         io.err().println(selection.images().size() + " of " + selection.found() + " images selected"
                 + (sourceColumn ? "" : ", from " + origins.get(0)));
         return 0;

@@ -76,6 +76,11 @@ public final class Main implements Callable<Integer> {
          */
         String ask(String question, boolean secret);
 
+        /** The width of this user's terminal now (it follows resizes), 0 when not known: tables fit it. */
+        default int columns() {
+            return 0;
+        }
+
         /** Lines read from {@code in}, one per question and without showing it, as {@code --password-stdin} reads. */
         static Prompt lines(InputStream in) {
             return (question, secret) -> {

@@ -129,15 +129,20 @@ final class ProgressLines {
 
     /** A name cut in the middle to {@code width} columns: {@code demo/very..ng/name}. */
     static String middle(String name, int width) {
+        return middle(name, width, CUT);
+    }
+
+    /** The same with another mark where the cut is ({@code …} in tables). */
+    static String middle(String name, int width, String cut) {
         if (name.length() <= width) {
             return name;
         }
-        if (width <= CUT.length()) {
+        if (width <= cut.length()) {
             return name.substring(name.length() - width);
         }
-        int keep = width - CUT.length();
+        int keep = width - cut.length();
         int front = keep / 2;
-        return name.substring(0, front) + CUT + name.substring(name.length() - (keep - front));
+        return name.substring(0, front) + cut + name.substring(name.length() - (keep - front));
     }
 
     /** The last guard: nothing reaches the terminal wider than it. */

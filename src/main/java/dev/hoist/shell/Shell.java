@@ -92,7 +92,9 @@ public final class Shell {
     public Shell(Terminal terminal, Main.Io io, Jobs jobs, String owner, Path history, Map<String, String> env) {
         this.terminal = terminal;
         // login asks on this session's terminal, never on the process's console (the server's, or another user's tty).
-        this.io = new Main.Io(io.out(), io.err(), InputStream.nullInputStream(), Map.copyOf(env), io.terminal(), null,
+        // At the prompt, a background job's output goes above the line being typed, not into it.
+        this.io = new Main.Io(terminal != null ? abovePrompt(io.out()) : io.out(), terminal != null ? abovePrompt(io.err()) : io.err(),
+                InputStream.nullInputStream(), Map.copyOf(env), io.terminal(), null,
                 terminal != null ? new TerminalPrompt(terminal) : null);
         this.jobs = jobs;
         this.owner = owner;
@@ -101,6 +103,10 @@ public final class Shell {
         this.commands = new TreeSet<>(completionTree.getSubcommands().keySet());
         // The DSL's words: push, images and build are commands too, told apart by what follows (isCommand).
         this.groovyWords = new TreeSet<>(List.of("load", "push", "images", "build", "dryRun", "registry", "filter", "plan", "include"));
+    }
+
+    private java.io.PrintStream abovePrompt(java.io.PrintStream stream) {
+        return new java.io.PrintStream(new AboveThePrompt(stream, () -> reader), true, StandardCharsets.UTF_8);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.hoist.shell;
 
 import dev.hoist.Bytes;
 import dev.hoist.HoistException;
+import dev.hoist.cli.Table;
 import dev.hoist.engine.Job;
 import dev.hoist.engine.JobSnapshot;
 import org.codehaus.groovy.runtime.InvokerHelper;
@@ -75,14 +76,22 @@ final class ShellCommands {
 
         @Override
         public Integer call() {
+            int width = Table.width(shell.io());
             for (var job : shell.jobs()) {
-                shell.io().out().println(line(job.snapshot()));
+                shell.io().out().println(line(job.snapshot(), width));
             }
             return 0;
         }
 
-        /** {@code [1] push a.tar r/a  running  3/12 images  45.2 MB/120.0 MB  12.3 MB/s  ETA 6s}. */
-        static String line(JobSnapshot s) {
+        /** A job's name, long with the paths and hosts of its command line, is cut to this before any figure gives way. */
+        private static final int NAME_FIRST_CUT = 32;
+
+        /**
+         * {@code [1] push a.tar r/a  running  3/12 images  45.2 MB/120.0 MB  12.3 MB/s  ETA 6s}, fit to
+         * {@code width} (0: whole): the name is cut in the middle to 32 columns, then the limit, ETA,
+         * rate and bytes give way in that order, then the name is cut further.
+         */
+        static String line(JobSnapshot s, int width) {
             var t = s.totals();
             var state = s.state().name().toLowerCase(Locale.ROOT);
             var parts = new ArrayList<>(List.of("[" + s.id() + "] " + s.name(), state,
@@ -93,10 +102,14 @@ final class ShellCommands {
             } else {
                 parts.add(t.pushed() + " pushed, " + t.failed() + " failed" + (t.upToDate() > 0 ? ", " + t.upToDate() + " up to date" : ""));
             }
+            var giveWay = new ArrayList<Integer>();
             if (s.rateLimit() > 0) {
+                giveWay.add(parts.size());
                 parts.add("limit " + Bytes.human(s.rateLimit()) + "/s");
             }
-            return String.join("  ", parts);
+            giveWay.addAll(s.state().finished() ? List.of(3) : List.of(5, 4, 3));
+            return Table.lines(List.<String[]>of(parts.toArray(String[]::new)), width,
+                    giveWay.stream().mapToInt(Integer::intValue).toArray(), 0, NAME_FIRST_CUT).get(0);
         }
     }
 

@@ -34,4 +34,9 @@ public record TerminalPrompt(Terminal terminal) implements Main.Prompt {
             return null;
         }
     }
+
+    @Override
+    public int columns() {
+        return terminal.getWidth();
+    }
 }

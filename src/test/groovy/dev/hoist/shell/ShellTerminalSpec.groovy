@@ -2,6 +2,7 @@ package dev.hoist.shell
 
 import dev.hoist.support.FaultProxy
 import dev.hoist.support.IntegrationSpec
+import dev.hoist.support.Poll
 import dev.hoist.support.Prereqs
 import dev.hoist.support.Tmux
 
@@ -123,5 +124,90 @@ class ShellTerminalSpec extends IntegrationSpec {
 
         cleanup:
         stalling?.close()
+    }
+
+    def "a background job's log lines go above the prompt: the line being typed stays whole on the last row"() {
+        given: 'a registry that answers every upload start with 429 and Retry-After: 1: a retry, and a -v log line, each second'
+        def reg = registry()
+        def throttling = new FaultProxy(reg)
+        throttling.rule = { FaultProxy.Seen seen -> seen.method == 'POST' ? 'retry-after:1' : null }
+        def archive = new File(tmp, 'app.tar')
+        images().dockerArchive(archive, [[tags: ['demo/app:1.0'], layers: [['app', 30_000]]]])
+        tmux = new Tmux()
+        tmux.start(hoistShell(), 100, 30)
+        tmux.waitFor(/hoist> /, 60)
+
+        when: 'a verbose push in the background, then a line typed but not entered'
+        line("push -v --retries 1000 ${archive.path} ${throttling.host}/logs:1.0 &")
+        tmux.waitFor(/\[1\] started/)
+        tmux.waitFor(/-> 429/, 30)
+        tmux.keys('-l', 'images partial')
+        tmux.waitFor(/hoist> images partial/)
+        int typed = throttling.seen.count { it.fault == 'retry-after:1' }
+        Poll.waitFor('two more retried requests', 30_000) { throttling.seen.count { it.fault == 'retry-after:1' } >= typed + 2 }
+
+        then: 'their log lines are above it, and the partial line is the last row, whole'
+        Poll.waitFor('the typed line on the last row, the log lines above it', 5_000) {
+            def rows = tmux.screen().readLines().findAll { !it.isBlank() }
+            rows.size() >= 2 && rows[-1].stripTrailing() == 'hoist> images partial' && rows[-2].contains('-> 429')
+        }
+
+        when: 'the line is cleared (Ctrl-U) and the job cancelled'
+        tmux.keys('C-u')
+        line('cancel 1')
+
+        then:
+        tmux.waitFor(/\[1\] cancelled/, 30)
+
+        cleanup:
+        throttling?.close()
+    }
+
+    def "images and jobs fit a #columns-column terminal: columns give way, names are cut with …, no row wraps; piped, every cell is whole"() {
+        given:
+        def reg = registry()
+        def stalling = new FaultProxy(reg)
+        stalling.rule = { FaultProxy.Seen seen -> seen.method == 'POST' ? 'retry-after:60' : null }
+        def repository = 'demo/a-repository-with-a-name-long-enough-to-be-cut'
+        def archive = new File(tmp, 'app.tar')
+        images().dockerArchive(archive, [[tags: ["${repository}:1.0".toString()], layers: [['app', 30_000]]]])
+        tmux = new Tmux()
+        tmux.start(hoistShell(), columns, 30)
+        tmux.waitFor(/hoist> /, 60)
+
+        when: 'images, and jobs while a push waits in the background'
+        line("images ${archive.path}")
+        tmux.waitFor(/1 of 1 images selected/, 30)
+        line("push ${archive.path} ${stalling.host}/a-target-repository-with-a-long-name/app:1.0 &")
+        tmux.waitFor(/\[1\] started/)
+        Poll.waitFor('the push waiting at its upload start') { stalling.seen.any { it.fault == 'retry-after:60' } }
+        line('jobs')
+        def screen = tmux.waitFor(/(?m)^\[1\] .*running/)
+        def rows = screen.readLines()
+        def header = rows.find { it.startsWith('REPOSITORY') }
+        def image = rows.find { it.startsWith('demo/') }
+        def job = rows.find { it =~ /^\[1\] .*running/ }
+
+        then: 'no row is wider than the terminal; repository, tag, state and images stay'
+        [header, image, job].every { it.length() <= columns }
+        header =~ /^REPOSITORY\s+TAG/
+        image.contains('1.0')
+        columns == 40 ? image.contains('…') : image.startsWith(repository + ' ')
+        job =~ /running\s+0\/1 images/
+        job.contains('…')
+
+        when: 'the same images piped: a program reads every cell whole'
+        def piped = hoist(['images', archive.path])
+
+        then:
+        piped.out.readLines()[1].startsWith(repository + '  ')
+        piped.out.readLines()[1].endsWith('  ' + archive.path)
+
+        cleanup:
+        line('cancel 1')
+        stalling?.close()
+
+        where:
+        columns << [40, 80]
     }
 }
