@@ -47,14 +47,26 @@ final class LiveProgress implements PushListener, AutoCloseable {
     /** The block's lines as last drawn, to know how many rows they take once the terminal rewraps them. */
     private List<String> drawn = List.of();
 
-    /** On the process's terminal when {@code out} is its stderr, else on a terminal over {@code out} ({@link #terminal}). */
-    LiveProgress(PrintStream out, Map<String, String> env) {
-        this(terminal(out, env));
+    /** Where the size comes from when the terminal cannot tell it: the session's own terminal, or null. */
+    private final Main.Prompt session;
+
+    /**
+     * On the process's terminal when {@code out} is its stderr, else on a terminal over {@code out}
+     * ({@link #terminal}), sized by {@code session} when that knows its terminal's size (a shell,
+     * local or over SSH: its JLine terminal, followed through resizes).
+     */
+    LiveProgress(PrintStream out, Map<String, String> env, Main.Prompt session) {
+        this(terminal(out, env), session);
     }
 
     LiveProgress(Terminal terminal) {
+        this(terminal, null);
+    }
+
+    private LiveProgress(Terminal terminal, Main.Prompt session) {
         this.terminal = terminal;
         this.display = new Display(terminal, false);
+        this.session = session;
     }
 
     /**
@@ -177,8 +189,12 @@ final class LiveProgress implements PushListener, AutoCloseable {
         // The terminal's size now: the process's tty is asked on every draw, so a resize is followed at once.
         // A width nobody told (a session's stream without $COLUMNS): lines as wide as they come, never
         // padded on the guess that the terminal wraps them at some column.
-        int width = terminal.getWidth() > 0 ? terminal.getWidth() : UNKNOWN_WIDTH;
-        int height = terminal.getHeight() > 0 ? terminal.getHeight() : 24;
+        // A shell's stream carries no size (a local shell's environment has no $COLUMNS): its own
+        // terminal knows it, and lines as wide as they come would wrap and garble the block.
+        int sessionColumns = session != null ? session.columns() : 0;
+        int sessionRows = session != null ? session.rows() : 0;
+        int width = sessionColumns > 0 ? sessionColumns : terminal.getWidth() > 0 ? terminal.getWidth() : UNKNOWN_WIDTH;
+        int height = sessionRows > 0 ? sessionRows : terminal.getHeight() > 0 ? terminal.getHeight() : 24;
         if (width != drawnWidth && drawnWidth > 0) {
             // The terminal rewrapped the block drawn for the old width, each line into as many rows as
             // the new width needs: go up over all of them from the cursor's row under the block, clear

@@ -81,6 +81,11 @@ public final class Main implements Callable<Integer> {
             return 0;
         }
 
+        /** The height of this user's terminal now, 0 when not known: live progress fits it. */
+        default int rows() {
+            return 0;
+        }
+
         /** Lines read from {@code in}, one per question and without showing it, as {@code --password-stdin} reads. */
         static Prompt lines(InputStream in) {
             return (question, secret) -> {

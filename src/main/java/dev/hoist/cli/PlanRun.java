@@ -83,7 +83,7 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
         LiveProgress live = null;
         switch (shown) {
             // The command's environment decides the terminal's type and size: over SSH the client's, not the server's.
-            case LIVE -> listeners.add(live = new LiveProgress(io.err(), io.env()));
+            case LIVE -> listeners.add(live = new LiveProgress(io.err(), io.env(), io.prompt()));
             case PLAIN -> listeners.add(new PlainProgress(io.err()));
             case JSON -> listeners.add(new JsonProgress(io.err()));
             default -> { }
@@ -152,7 +152,7 @@ record PlanRun(Main.Io io, ProgressMode mode, boolean quiet, String json, long r
                 // On the alternate screen until q (the push goes on with the live lines) or a key after its end.
                 Dashboard.onConsole(job, io.in(), io.out(), io.env());
                 if (!job.state().finished()) {
-                    live = new LiveProgress(io.err(), io.env());
+                    live = new LiveProgress(io.err(), io.env(), io.prompt());
                     job.addListener(live);
                     live.watch(job);
                 }

@@ -39,4 +39,9 @@ public record TerminalPrompt(Terminal terminal) implements Main.Prompt {
     public int columns() {
         return terminal.getWidth();
     }
+
+    @Override
+    public int rows() {
+        return terminal.getHeight();
+    }
 }

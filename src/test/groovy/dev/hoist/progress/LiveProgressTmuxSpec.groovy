@@ -109,4 +109,70 @@ sleep 600
         history.count { it.startsWith('pushed manifest ') } == 12
         history.findAll { it.startsWith('pushed ') }.countBy { it }.values().every { it == 1 }
     }
+
+    def "in hoist shell at 80x24 (no \$COLUMNS in its environment) the bars fit the shell's terminal and follow its resize"() {
+        given:
+        Prereqs.require(['tmux'])
+        def reg = registry()
+        proxy = new FaultProxy(reg)
+        proxy.rule = { FaultProxy.Seen s -> s.method in ['PATCH', 'PUT'] && s.path.contains('/blobs/uploads/') ? 'stall:700' : null }
+        def archive = new File(tmp, 'many.tar')
+        images().dockerArchive(archive, (1..8).collect { n ->
+            [tags: ["team/a-rather-long-repository-name-for-progress/service-number-${n}:1".toString()],
+             layers: [['shared', 400_000], ["own${n}".toString(), 300_000]]]
+        })
+        def java = new File(System.getProperty('java.home'), 'bin/java').path
+        def script = new File(tmp, 'shell.sh')
+        script.text = """#!/bin/sh
+unset CI COLUMNS LINES
+export HOIST_CACHE_DIR='${tmp}/cache' HOIST_CONFIG_DIR='${tmp}/config' HOIST_STATE_DIR='${tmp}/state' DOCKER_CONFIG='${tmp}/docker-config'
+'${java}' -cp '${System.getProperty('java.class.path')}' dev.hoist.cli.Main shell
+sleep 600
+"""
+        script.setExecutable(true)
+        tmux('new-session', '-d', '-s', 'push', '-x', '80', '-y', '24', script.path)
+        def deadline = System.currentTimeMillis() + 60_000
+        while (!screen().any { it.startsWith('hoist>') } && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100)
+        }
+
+        when:
+        tmux('send-keys', '-t', 'push', '-l', "push ${archive.path} --to ${proxy.host}/ns --concurrency 4".toString())
+        tmux('send-keys', '-t', 'push', 'Enter')
+        def seen80 = []
+        def seen60 = []
+        long resized = 0
+        deadline = System.currentTimeMillis() + 180_000
+        def lines = screen()
+        while (!lines.any { it ==~ /\d+ pushed, .*/ } && System.currentTimeMillis() < deadline) {
+            def bars = lines.findAll { bar(it) }
+            if (!resized) {
+                seen80.addAll(bars)
+            } else if (System.currentTimeMillis() > resized + 500) {
+                seen60.addAll(bars)
+            }
+            if (!resized && bars.size() >= 3) {
+                tmux('resize-window', '-t', 'push', '-x', '60', '-y', '24')
+                resized = System.currentTimeMillis()
+            }
+            Thread.sleep(100)
+            lines = screen()
+        }
+        def history = tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'push').readLines()*.replaceAll(/\s+$/, '')
+
+        then: 'the push ended well'
+        lines.any { it ==~ /8 pushed, 0 up to date, 0 failed.*/ }
+
+        and: 'bars were drawn for the 80 columns of the shell terminal (they came as wide as their text, wrapped and piled up)'
+        seen80.any { it.startsWith('  images ') }
+        seen80.every { it.length() < 80 && whole(it) }
+
+        and: 'and for 60 after the resize'
+        seen60.size() > 0
+        seen60.every { it.length() < 60 && whole(it) }
+
+        and: 'redrawn in place'
+        history.findAll { bar(it) }.size() <= 3
+        history.count { it.startsWith('pushed manifest ') } == 8
+    }
 }
