@@ -16,6 +16,8 @@ import dev.hoist.image.LayerCompression;
 import dev.hoist.image.Staging;
 import dev.hoist.image.StagingContent;
 import dev.hoist.image.TransferListener;
+import dev.hoist.registry.RegistryException;
+import dev.hoist.registry.Retry;
 import dev.hoist.registry.UploadResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +33,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs push plans: the one push path of hoist. Blobs of all images share one bounded pool. A blob
@@ -48,7 +46,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PushEngine {
 
     private static final Logger log = LoggerFactory.getLogger(PushEngine.class);
-    private static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
 
     private final Registries registries;
     private final BlobInfoCache blobInfo;
@@ -65,105 +62,54 @@ public final class PushEngine {
         }
     }
 
-    /**
-     * Whose request is under way on a thread: retries are told to the run, image and blob they belong to.
-     * On a source's own upload thread (a daemon export's), the layer names them once it knows them.
-     */
-    private record Context(Run run, ImageRef target, Digest blob, int worker, StreamedLayer layer) {
-
-        ImageRef whose() {
-            var counted = layer == null ? null : layer.countedFor();
-            return counted != null ? counted : target;
-        }
-
-        Digest which() {
-            return layer == null ? blob : layer.diffId();
-        }
-    }
-
-    private static final ThreadLocal<Context> context = new ThreadLocal<>();
-
     PushResult run(PushPlan plan, EventBus bus, CancelToken cancel, JobGate gate) {
         var retries = new AtomicInteger();
-        var runs = new java.util.concurrent.atomic.AtomicReference<Run>();
-        // Counts retries for the report; Ctrl-C ends a retry's wait (a long Retry-After) at once. Several runs
-        // may share the registries (the shell's jobs): each counts, and stops, only its own requests.
-        var onRetry = new dev.hoist.registry.Retry.Listener() {
-            @Override
-            public void retrying(int attempt, Duration delay, String reason) {
-                told(attempt, delay, reason, 0, null);
-            }
-
-            @Override
-            public void retrying(int attempt, Duration delay, dev.hoist.registry.RegistryException failure) {
-                told(attempt, delay, failure.getMessage(), failure.status(), failure.retryAfter());
-            }
-
-            private void told(int attempt, Duration delay, String reason, int status, Duration retryAfter) {
-                var c = context.get();
-                if (c == null || c.run == runs.get()) {
-                    retries.incrementAndGet();
-                    bus.publish(new PushEvent.Retrying(attempt, delay, reason, c == null ? null : c.whose(),
-                            c == null ? null : c.which(), c == null ? null : c.target.registry(), status, retryAfter));
+        try (var scheduler = new Scheduler(plan, gate, cancel)) {
+            // Counts retries for the report; Ctrl-C ends a retry's wait (a long Retry-After) at once. Several runs
+            // may share the registries (the shell's jobs): each counts, and stops, only its own requests.
+            var onRetry = new Retry.Listener() {
+                @Override
+                public void retrying(int attempt, Duration delay, String reason) {
+                    told(attempt, delay, reason, 0, null);
                 }
-            }
 
-            @Override
-            public boolean stopped() {
-                var c = context.get();
-                return (c == null || c.run == runs.get()) && cancel.isCancelled();
-            }
-        };
-        registries.addRetryListener(onRetry);
-        // A fixed pool whose size follows the job's concurrency as it is changed while running.
-        var blobPool = new java.util.concurrent.ThreadPoolExecutor(gate.concurrency(), gate.concurrency(), 30,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), daemon("hoist-blob-"));
-        gate.onResize(n -> resize(blobPool, n));
-        // Image threads mostly wait for blobs: more of them than blob workers keep the blob pool full
-        // while some images wait for a large shared layer. With --fail-fast, no more images under way
-        // than blob workers, so a failure stops the rest before they start.
-        int imageThreads = plan.failFast() ? plan.concurrency() : Math.max(32, 4 * plan.concurrency());
-        var imagePool = Executors.newFixedThreadPool(Math.max(1, Math.min(plan.items().size(), imageThreads)),
-                daemon("hoist-image-"));
-        var started = Instant.now();
-        try {
-            bus.publish(new PushEvent.PlanStarted(plan.items().size(), plan.concurrency(), sourceBytes(plan), plan.dryRun()));
-            plan.items().forEach(item -> bus.publish(new PushEvent.ImageQueued(item.source(), item.target())));
-            var run = new Run(plan, bus, blobPool, cancel, gate);
-            runs.set(run);
-            var futures = plan.items().stream()
-                    .map(item -> CompletableFuture.supplyAsync(() -> run.within(item.target(), null, 0, () -> run.push(item)), imagePool))
-                    .toList();
-            var results = run.writeLayouts(futures.stream().map(CompletableFuture::join).toList());
-            run.stagings.forEach(Staging::finish);
-            // Blobs of a failed image may still be going up; let them end so no event follows PlanDone.
-            blobPool.shutdown();
+                @Override
+                public void retrying(int attempt, Duration delay, RegistryException failure) {
+                    told(attempt, delay, failure.getMessage(), failure.status(), failure.retryAfter());
+                }
+
+                private void told(int attempt, Duration delay, String reason, int status, Duration retryAfter) {
+                    var c = Scheduler.current();
+                    if (scheduler.owns(c)) {
+                        retries.incrementAndGet();
+                        bus.publish(new PushEvent.Retrying(attempt, delay, reason, c == null ? null : c.whose(),
+                                c == null ? null : c.which(), c == null ? null : c.target().registry(), status, retryAfter));
+                    }
+                }
+
+                @Override
+                public boolean stopped() {
+                    return scheduler.owns(Scheduler.current()) && cancel.isCancelled();
+                }
+            };
+            registries.addRetryListener(onRetry);
             try {
-                blobPool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            var result = new PushResult(started, Instant.now(), plan.found(), results, retries.get(),
-                    cancel.isCancelled(), plan.dryRun());
-            bus.publish(new PushEvent.PlanDone(result));
-            return result;
-        } finally {
-            gate.onResize(n -> { });
-            blobPool.shutdownNow();
-            imagePool.shutdownNow();
-            registries.removeRetryListener(onRetry);
-        }
-    }
-
-    private static void resize(java.util.concurrent.ThreadPoolExecutor pool, int n) {
-        synchronized (pool) {
-            // The core size may never exceed the maximum: grow the maximum first, shrink it last.
-            if (n > pool.getMaximumPoolSize()) {
-                pool.setMaximumPoolSize(n);
-                pool.setCorePoolSize(n);
-            } else {
-                pool.setCorePoolSize(n);
-                pool.setMaximumPoolSize(n);
+                var started = Instant.now();
+                bus.publish(new PushEvent.PlanStarted(plan.items().size(), plan.concurrency(), sourceBytes(plan), plan.dryRun()));
+                plan.items().forEach(item -> bus.publish(new PushEvent.ImageQueued(item.source(), item.target())));
+                var run = new Run(plan, bus, scheduler);
+                var futures = plan.items().stream()
+                        .map(item -> scheduler.image(item.target(), () -> run.push(item)))
+                        .toList();
+                var results = run.writeLayouts(futures.stream().map(CompletableFuture::join).toList());
+                run.stagings.forEach(Staging::finish);
+                scheduler.drain();
+                var result = new PushResult(started, Instant.now(), plan.found(), results, retries.get(),
+                        cancel.isCancelled(), plan.dryRun());
+                bus.publish(new PushEvent.PlanDone(result));
+                return result;
+            } finally {
+                registries.removeRetryListener(onRetry);
             }
         }
     }
@@ -199,24 +145,6 @@ public final class PushEngine {
         return out;
     }
 
-    private static ThreadFactory daemon(String prefix) {
-        var n = new AtomicInteger();
-        return r -> {
-            var t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    /** Counters for one image. */
-    private static final class Tally {
-        final AtomicInteger uploaded = new AtomicInteger();
-        final AtomicInteger skipped = new AtomicInteger();
-        final AtomicInteger mounted = new AtomicInteger();
-        final AtomicLong read = new AtomicLong();
-        final AtomicLong sent = new AtomicLong();
-    }
-
     private record Pushed(Digest digest, String mediaType, boolean upToDate) {
     }
 
@@ -233,9 +161,7 @@ public final class PushEngine {
     private final class Run {
         private final PushPlan plan;
         private final EventBus bus;
-        private final ExecutorService blobPool;
-        private final CancelToken cancel;
-        private final JobGate gate;
+        private final Scheduler scheduler;
         private final AtomicBoolean failed = new AtomicBoolean();
         private final Map<String, CompletableFuture<Descriptor>> inRepository = new ConcurrentHashMap<>();
         private final Map<String, CompletableFuture<Holder>> inStore = new ConcurrentHashMap<>();
@@ -252,32 +178,10 @@ public final class PushEngine {
          */
         private final Map<String, ImageRef> countsFor = new ConcurrentHashMap<>();
 
-        Run(PushPlan plan, EventBus bus, ExecutorService blobPool, CancelToken cancel, JobGate gate) {
+        Run(PushPlan plan, EventBus bus, Scheduler scheduler) {
             this.plan = plan;
             this.bus = bus;
-            this.blobPool = blobPool;
-            this.cancel = cancel;
-            this.gate = gate;
-        }
-
-        /** Runs work with this thread marked as working for this run, image and blob (for retries and events). */
-        <T> T within(ImageRef target, Digest blob, int worker, java.util.function.Supplier<T> work) {
-            return within(new Context(this, target, blob, worker, null), work);
-        }
-
-        private <T> T within(Context c, java.util.function.Supplier<T> work) {
-            var before = context.get();
-            context.set(c);
-            try {
-                return work.get();
-            } finally {
-                context.set(before);
-            }
-        }
-
-        private int worker() {
-            var c = context.get();
-            return c == null || c.run != this ? 0 : c.worker;
+            this.scheduler = scheduler;
         }
 
         ImageResult push(PushItem item) {
@@ -287,7 +191,7 @@ public final class PushEngine {
                 if (plan.failFast() && failed.get()) {
                     throw new HoistException("not pushed: an earlier image failed (--fail-fast)", HoistException.Kind.REMOTE);
                 }
-                cancel.check();
+                scheduler.cancel().check();
                 var dest = registries.destination(item.target());
                 reach(dest);
                 if (dest instanceof LayoutDestination layout) {
@@ -297,7 +201,7 @@ public final class PushEngine {
                 var tag = item.target().tag();
                 if (tag != null && (plan.keepsExisting(tag) || plan.onExisting() == PushPlan.OnExisting.FAIL)) {
                     // One HEAD decides: a kept tag is done whatever it names, no manifest is read or built.
-                    gate.awaitRunning();
+                    scheduler.awaitRunning();
                     var present = dest.manifestDigest(reference);
                     if (present.isPresent()) {
                         if (!plan.keepsExisting(tag)) {
@@ -312,7 +216,7 @@ public final class PushEngine {
                 var recipe = recipe(item.artifact(), dest, plan.compression());
                 var known = knownDigest(item.artifact()).or(() -> recipe.flatMap(blobInfo::manifest));
                 if (known.isPresent() && plan.onExisting() != PushPlan.OnExisting.ALWAYS) {
-                    gate.awaitRunning();
+                    scheduler.awaitRunning();
                     var existing = dest.manifestDigest(reference);
                     if (existing.isPresent() && existing.get().equals(known.get())) {
                         pushReferrers(dest, item.target(), item.artifact(), tally);
@@ -355,7 +259,7 @@ public final class PushEngine {
                 return;
             }
             try {
-                gate.awaitRunning();
+                scheduler.awaitRunning();
                 dest.reach();
                 mine.complete(null);
             } catch (RuntimeException e) {
@@ -472,7 +376,7 @@ public final class PushEngine {
                 pushReferrers(dest, target, referrer, tally);
             }
             if (!plan.dryRun()) {
-                gate.awaitRunning();
+                scheduler.awaitRunning();
                 if (dest.putReferrers(subject.get(), descriptors)) {
                     log.debug("{}: referrers of {} listed under {}", target, subject.get(), dev.hoist.image.Referrers.fallbackTag(subject.get()));
                 }
@@ -499,8 +403,8 @@ public final class PushEngine {
 
         private Pushed putManifest(Destination dest, ImageRef target, String reference, byte[] raw, String mediaType,
                                    Digest digest, boolean index, boolean checked) {
-            cancel.check();
-            gate.awaitRunning();
+            scheduler.cancel().check();
+            scheduler.awaitRunning();
             if (!checked && plan.onExisting() != PushPlan.OnExisting.ALWAYS) {
                 var existing = dest.manifestDigest(reference);
                 if (existing.isPresent() && existing.get().equals(digest)) {
@@ -510,7 +414,7 @@ public final class PushEngine {
             if (plan.dryRun()) {
                 return new Pushed(digest, mediaType, false);
             }
-            gate.awaitRunning();
+            scheduler.awaitRunning();
             var pushed = dest.putManifest(reference, raw, mediaType);
             var shown = Digest.isDigest(reference) ? new ImageRef(target.registry(), target.repository(), null, pushed)
                     : new ImageRef(target.registry(), target.repository(), reference, pushed);
@@ -538,30 +442,17 @@ public final class PushEngine {
                     return d;
                 });
             }
-            blobPool.execute(() -> {
-                int worker = 0;
-                try {
-                    // A worker slot: none is given while the job is paused or all its slots are busy.
-                    worker = gate.acquire();
-                    mine.complete(within(target, sourceDigest(layer), worker, () -> transfer(dest, target, layer, tally)));
-                } catch (Throwable t) {
-                    mine.completeExceptionally(t);
-                } finally {
-                    if (worker > 0) {
-                        gate.release(worker);
-                    }
-                }
-            });
+            scheduler.blob(target, sourceDigest(layer), () -> transfer(dest, target, layer, tally), mine);
             return mine;
         }
 
         private Descriptor transfer(Destination dest, ImageRef target, Layer sourceLayer, Tally tally) {
-            cancel.check();
+            scheduler.cancel().check();
             // A layer hoist compresses is compressed the plan's way (gzip unless it asks for zstd).
             var layer = sourceLayer instanceof CompressedLayer c ? c.withCompression(plan.compression()) : sourceLayer;
             var source = sourceDigest(layer);
             var known = knownBlob(layer);
-            if (known != null && gated(() -> dest.hasBlob(known.digest()))) {
+            if (known != null && scheduler.gated(() -> dest.hasBlob(known.digest()))) {
                 tally.skipped.incrementAndGet();
                 bus.publish(new PushEvent.BlobSkipped(target, known.digest(), known.size(), "already in the target"));
                 remember(dest, known.digest());
@@ -580,13 +471,13 @@ public final class PushEngine {
             var other = inStore.putIfAbsent(dest.storeKey() + "@" + layer.pushKey(), mine);
             if (other != null) {
                 if (!other.isDone()) {
-                    bus.publish(new PushEvent.BlobWaiting(target, source, layer.sourceSize(), worker()));
+                    bus.publish(new PushEvent.BlobWaiting(target, source, layer.sourceSize(), scheduler.worker()));
                 }
                 var holder = waitFor(other);
                 if (holder != null) {
                     return fromHolder(dest, target, layer, known, holder, tally);
                 }
-                cancel.check();
+                scheduler.cancel().check();
             }
             try {
                 var descriptor = plan.dryRun() ? wouldUpload(target, layer, known, tally) : upload(dest, target, layer, known, tally);
@@ -619,14 +510,14 @@ public final class PushEngine {
                     }
                 });
                 // On the source's own thread: its retries are told to this run, under the layer's image once known.
-                var r = within(new Context(this, target, null, 0, layerStream),
+                var r = scheduler.within(new Scheduler.Context(scheduler, target, null, 0, layerStream),
                         () -> dest.putCompressed(streaming.withCompression(plan.compression()), progress(layerStream::progressed)));
                 remember(dest, r.descriptor().digest());
                 layerStream.uploaded(r);
                 return r.descriptor();
             });
             // Until the export has passed the layer this worker waits, and shows it (before the layer's start can be told).
-            bus.publish(new PushEvent.BlobWaiting(target, layer.diffId(), layer.sourceSize(), worker()));
+            bus.publish(new PushEvent.BlobWaiting(target, layer.diffId(), layer.sourceSize(), scheduler.worker()));
             // The first image to ask counts the layer; whichever of the two (the ask, the diff ID) comes last announces it.
             var key = dest.storeKey() + "@" + layer.diffId();
             countsFor.putIfAbsent(key, target);
@@ -658,7 +549,7 @@ public final class PushEngine {
             // A layout holds every blob of its store in one place: nothing to mount there.
             if (dest instanceof RegistryDestination && !dest.repository().equals(staged.repository())) {
                 var blob = known != null ? known : new Blob(staged.descriptor(), compressedOf((CompressedLayer) layer));
-                var r = gated(() -> dest.putBlob(blob, staged.repository(), progress(layerStream::progressed)));
+                var r = scheduler.gated(() -> dest.putBlob(blob, staged.repository(), progress(layerStream::progressed)));
                 remember(dest, r.descriptor().digest());
                 read = r.bytesRead();
                 sent = r.bytesSent();
@@ -688,10 +579,10 @@ public final class PushEngine {
             }
             var blob = known != null ? known : new Blob(descriptor, compressedOf((CompressedLayer) layer));
             // Paused: wait before showing a transfer, so what shows as under way is what really is.
-            gate.awaitRunning();
-            bus.publish(new PushEvent.MountStarted(target, sourceDigest(layer), blob.size(), holder.repository, worker()));
+            scheduler.awaitRunning();
+            bus.publish(new PushEvent.MountStarted(target, sourceDigest(layer), blob.size(), holder.repository, scheduler.worker()));
             long t0 = System.nanoTime();
-            var r = gated(() -> dest.putBlob(blob, holder.repository, progress(target, sourceDigest(layer), layer.sourceSize())));
+            var r = scheduler.gated(() -> dest.putBlob(blob, holder.repository, progress(target, sourceDigest(layer), layer.sourceSize())));
             count(dest, target, sourceDigest(layer), r, holder.repository, tally, t0);
             return descriptor;
         }
@@ -702,12 +593,12 @@ public final class PushEngine {
                 try {
                     // A repository of this registry that held the blob in an earlier run: the registry mounts it, or says no.
                     var mountFrom = remembered(dest, known.digest());
-                    gate.awaitRunning();
+                    scheduler.awaitRunning();
                     bus.publish(mountFrom != null
-                            ? new PushEvent.MountStarted(target, source, known.size(), mountFrom, worker())
-                            : new PushEvent.BlobStarted(target, source, layer.sourceSize(), layer instanceof CompressedLayer, worker()));
+                            ? new PushEvent.MountStarted(target, source, known.size(), mountFrom, scheduler.worker())
+                            : new PushEvent.BlobStarted(target, source, layer.sourceSize(), layer instanceof CompressedLayer, scheduler.worker()));
                     long t0 = System.nanoTime();
-                    var r = gated(() -> dest.putBlob(known, mountFrom, progress(target, source, layer.sourceSize())));
+                    var r = scheduler.gated(() -> dest.putBlob(known, mountFrom, progress(target, source, layer.sourceSize())));
                     count(dest, target, source, r, mountFrom, tally, t0);
                     return known.descriptor();
                 } catch (HoistException e) {
@@ -718,10 +609,10 @@ public final class PushEngine {
                 }
             }
             var compressed = (CompressedLayer) layer;
-            gate.awaitRunning();
-            bus.publish(new PushEvent.BlobStarted(target, source, compressed.size(), true, worker()));
+            scheduler.awaitRunning();
+            bus.publish(new PushEvent.BlobStarted(target, source, compressed.size(), true, scheduler.worker()));
             long t0 = System.nanoTime();
-            var r = gated(() -> dest.putCompressed(compressed, progress(target, source, compressed.size())));
+            var r = scheduler.gated(() -> dest.putCompressed(compressed, progress(target, source, compressed.size())));
             blobInfo.put(compressed.compression().scheme(), compressed.diffId(), new BlobInfoCache.Entry(r.descriptor().digest(), r.descriptor().size()));
             count(dest, target, source, r, null, tally, t0);
             return r.descriptor();
@@ -785,12 +676,6 @@ public final class PushEngine {
             }
         }
 
-        /** Waits while the job is paused, then makes a request. */
-        private <T> T gated(java.util.function.Supplier<T> request) {
-            gate.awaitRunning();
-            return request.get();
-        }
-
         /**
          * Publishes progress at most every 100 ms per blob, holds the transfer to the job's bandwidth
          * limit, and stops it when cancelled.
@@ -800,25 +685,7 @@ public final class PushEngine {
         }
 
         private TransferListener progress(java.util.function.LongConsumer tell) {
-            var last = new AtomicLong(System.nanoTime());
-            var counted = new AtomicLong();
-            return bytes -> {
-                if (cancel.isCancelled()) {
-                    throw new IOException(new HoistException("cancelled", HoistException.Kind.CANCELLED));
-                }
-                // A count lower than the last is a new attempt, reading from the start.
-                long before = counted.getAndSet(bytes);
-                try {
-                    gate.throttle(bytes >= before ? bytes - before : bytes);
-                } catch (HoistException e) {
-                    throw new IOException(e);
-                }
-                long now = System.nanoTime();
-                long prev = last.get();
-                if (now - prev >= PROGRESS_INTERVAL_NANOS && last.compareAndSet(prev, now)) {
-                    tell.accept(bytes);
-                }
-            };
+            return scheduler.paced(tell);
         }
     }
 
