@@ -49,8 +49,19 @@ public record Credentials(String username, String password, String token, String
         return out;
     }
 
-    /** Random for each process: a fingerprint can't be matched against guessed passwords elsewhere. */
-    private static final byte[] FINGERPRINT_KEY = new java.security.SecureRandom().generateSeed(32);
+    /**
+     * Random for each process: a fingerprint can't be matched against guessed passwords elsewhere.
+     * In a holder, made on the first fingerprint (shell completion), not when any command loads
+     * this class; and from {@code nextBytes}, not {@code generateSeed}, which reads /dev/random and
+     * can block a process on a low-entropy VM.
+     */
+    private static final class FingerprintKey {
+        static final byte[] KEY = new byte[32];
+
+        static {
+            new java.security.SecureRandom().nextBytes(KEY);
+        }
+    }
 
     /**
      * Tells credentials apart without holding a secret: a keyed hash of who and what they are
@@ -62,7 +73,7 @@ public record Credentials(String username, String password, String token, String
         }
         try {
             var mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(FINGERPRINT_KEY, "HmacSHA256"));
+            mac.init(new javax.crypto.spec.SecretKeySpec(FingerprintKey.KEY, "HmacSHA256"));
             for (var s : new String[]{username, password, token, identityToken}) {
                 mac.update(s == null ? new byte[]{1} : ("\0" + s).getBytes(StandardCharsets.UTF_8));
                 mac.update((byte) 0);

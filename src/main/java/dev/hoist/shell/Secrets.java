@@ -12,14 +12,19 @@ public final class Secrets {
 
     static final String MASK = "****";
 
-    // An option and its value: "-p x", "-px", "--password=x", "--token 'a b'".
+    /**
+     * One word of a command line as {@link Words} splits it: quoted pieces, backslash escapes and
+     * plain characters run together ({@code 'a b'c}, {@code pa\ ss}, {@code x"y z"}) are one value.
+     */
+    private static final String SHELL_WORD = "(?:'[^']*'|\"(?:\\\\.|[^\"\\\\])*\"|\\\\.|[^\\s'\"\\\\])+";
+    // An option and its value: "-p x", "-px", "--password=x", "--token 'a b'", "-p pa\ ss".
     private static final Pattern OPTION = Pattern.compile(
-            "(?<=^|\\s)(--password|--token|-p)(=|\\s+|(?<=-p)(?=[^\\s=]))('[^']*'|\"(?:\\\\.|[^\"\\\\])*\"|[^\\s'\"]+)");
+            "(?<=^|\\s)(--password|--token|-p)(=|\\s+|(?<=-p)(?=[^\\s=]))(" + SHELL_WORD + ")");
     // A Groovy word followed by a string literal: password 'x', token: "x", password('x'), password = 'x'.
     private static final Pattern WORD = Pattern.compile(
             "(?i)\\b(password|passwd|token|secret)(\\s*[:=(]?\\s*)('(?:\\\\.|[^'\\\\])*'|\"(?:\\\\.|[^\"\\\\])*\")");
     // An environment assignment: HOIST_PASSWORD=x, GITEA_TOKEN=x.
-    private static final Pattern ENV = Pattern.compile("\\b([A-Z0-9_]*(?:PASSWORD|TOKEN))=(\\S+)");
+    private static final Pattern ENV = Pattern.compile("\\b([A-Z0-9_]*(?:PASSWORD|TOKEN))=(" + SHELL_WORD + ")");
 
     private Secrets() {
     }

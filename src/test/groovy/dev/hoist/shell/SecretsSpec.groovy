@@ -21,6 +21,11 @@ class SecretsSpec extends Specification {
         'registry("r") { password("hunter2"); user "me" }'    || 'registry("r") { password("****"); user "me" }'
         "def c = [password: 'hunter2', token: \"t0k\"]"       || "def c = [password: '****', token: \"****\"]"
         'HOIST_PASSWORD=hunter2 x'                            || 'HOIST_PASSWORD=**** x'
+        // One value as sh (and the shell's command lines) split it: every piece of the word goes.
+        'login reg:5000 -u me -p pa\\ ss'                     || 'login reg:5000 -u me -p ****'
+        "login reg:5000 -u me -p 'a b'c"                      || 'login reg:5000 -u me -p ****'
+        'push a.tar r/a --password=x"y z" --platform linux'   || 'push a.tar r/a --password=**** --platform linux'
+        "GITEA_TOKEN='t 0 k' hoist"                           || 'GITEA_TOKEN=**** hoist'
         "def p = 'plain'"                                     || "def p = 'plain'"
     }
 }
