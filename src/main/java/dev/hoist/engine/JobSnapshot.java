@@ -42,9 +42,12 @@ public record JobSnapshot(int id, String name, JobState state, Instant started, 
                          long bytesSent, double rateNow, double rateAvg, Duration eta, int blobsPresent,
                          int blobsMounted) {
 
-        /** Every image has ended and none had a byte to send: the job is complete, not at 0 of 0 bytes. */
+        /**
+         * Every image has ended well and none had a byte to send: the job is complete, not at 0 of 0
+         * bytes. A job whose images failed or were cancelled before sending anything is not complete.
+         */
         public boolean nothingToSend() {
-            return images > 0 && done == images && bytesToSend <= 0;
+            return images > 0 && done == images && failed == 0 && pushed + upToDate == images && bytesToSend <= 0;
         }
 
         /** Of the bytes to send, the share sent: 100 when there was nothing to send. */

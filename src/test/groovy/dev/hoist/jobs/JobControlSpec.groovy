@@ -147,6 +147,22 @@ class JobControlSpec extends IntegrationSpec {
         history.sum() == result.bytesSent()
     }
 
+    def "a job whose images all failed before sending a byte is not shown complete: 0%, not '100% (nothing to send)'"() {
+        given: 'a registry address where nothing listens'
+        def port = dev.hoist.support.Registry.freePort()
+        def plan = new PlanBuilder().source("oci:${layout(3, 10_000).path}".toString()).repository("127.0.0.1:${port}/app".toString()).build()
+
+        when:
+        def job = jobs().submit('refused', plan, null, 0, [])
+        job.await()
+        def totals = job.snapshot().totals()
+
+        then:
+        totals.failed() == 3
+        !totals.nothingToSend()
+        totals.percentSent() == 0
+    }
+
     def "retry-failed pushes what failed once the fault is gone, and it then counts as pushed"() {
         given:
         def reg = registry()
