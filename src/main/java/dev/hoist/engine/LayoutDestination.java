@@ -85,7 +85,9 @@ final class LayoutDestination implements Destination {
     @Override
     public UploadResult putCompressed(CompressedLayer layer, TransferListener listener) {
         try (var read = new CountingInputStream(layer.open(), listener, false);
-             var out = new CountingInputStream(layer.compression().compress(read), TransferListener.NONE, true)) {
+             var out = new CountingInputStream(layer.compression().compress(read), listener::sent, true)) {
+            // Before anything is read: the bandwidth limit counts what is written, not the source read ahead.
+            listener.sent(0);
             var tmp = temp();
             try {
                 Files.copy(out, tmp, StandardCopyOption.REPLACE_EXISTING);

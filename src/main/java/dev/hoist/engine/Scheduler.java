@@ -137,28 +137,53 @@ final class Scheduler implements AutoCloseable {
 
     /**
      * Tells progress at most every 100 ms per blob, holds the transfer to the job's bandwidth
-     * limit, and stops it when cancelled.
+     * limit, and stops it when cancelled. The limit holds the bytes on the wire: a layer compressed
+     * on its way out tells what it sends apart ({@link TransferListener#sent}, 0 before it reads),
+     * and then the source's bytes it reports only show progress.
      */
     TransferListener paced(LongConsumer tell) {
         var last = new AtomicLong(System.nanoTime());
         var counted = new AtomicLong();
-        return bytes -> {
-            if (cancel.isCancelled()) {
-                throw new IOException(new HoistException("cancelled", HoistException.Kind.CANCELLED));
+        var sentSoFar = new AtomicLong();
+        var compressed = new java.util.concurrent.atomic.AtomicBoolean();
+        return new TransferListener() {
+            @Override
+            public void transferred(long bytes) throws IOException {
+                stopIfCancelled();
+                // A count lower than the last is a new attempt, reading from the start.
+                long before = counted.getAndSet(bytes);
+                if (!compressed.get()) {
+                    hold(bytes >= before ? bytes - before : bytes);
+                }
+                long now = System.nanoTime();
+                long prev = last.get();
+                if (now - prev >= PROGRESS_INTERVAL_NANOS && last.compareAndSet(prev, now)) {
+                    tell.accept(bytes);
+                }
             }
-            // A count lower than the last is a new attempt, reading from the start.
-            long before = counted.getAndSet(bytes);
-            try {
-                gate.throttle(bytes >= before ? bytes - before : bytes);
-            } catch (HoistException e) {
-                throw new IOException(e);
-            }
-            long now = System.nanoTime();
-            long prev = last.get();
-            if (now - prev >= PROGRESS_INTERVAL_NANOS && last.compareAndSet(prev, now)) {
-                tell.accept(bytes);
+
+            @Override
+            public void sent(long bytes) throws IOException {
+                compressed.set(true);
+                stopIfCancelled();
+                long before = sentSoFar.getAndSet(bytes);
+                hold(bytes >= before ? bytes - before : bytes);
             }
         };
+    }
+
+    private void stopIfCancelled() throws IOException {
+        if (cancel.isCancelled()) {
+            throw new IOException(new HoistException("cancelled", HoistException.Kind.CANCELLED));
+        }
+    }
+
+    private void hold(long bytes) throws IOException {
+        try {
+            gate.throttle(bytes);
+        } catch (HoistException e) {
+            throw new IOException(e);
+        }
     }
 
     /** Lets blobs still going up (a failed image's) end, so no event follows the plan's end. */

@@ -359,9 +359,11 @@ public final class RegistryClient {
                 var counter = new AtomicReference<CountingInputStream>();
                 var reader = new AtomicReference<CountingInputStream>();
                 StreamBody.Opener open = () -> {
-                    // Progress counts uncompressed bytes read, comparable with the layer's size.
+                    // Progress counts uncompressed bytes read, comparable with the layer's size; the
+                    // bandwidth limit, the compressed bytes sent.
+                    listener.sent(0);
                     var read = new CountingInputStream(layer.open(), listener, false);
-                    var c = new CountingInputStream(layer.compression().compress(read), TransferListener.NONE, true);
+                    var c = new CountingInputStream(layer.compression().compress(read), listener::sent, true);
                     reader.set(read);
                     counter.set(c);
                     return c;

@@ -163,6 +163,25 @@ class JobControlSpec extends IntegrationSpec {
         totals.percentSent() == 0
     }
 
+    def "--limit-rate holds the compressed bytes on the wire, not the bytes read from the source"() {
+        given: 'a docker-save layer of 2 MB that gzip halves (half text, half random)'
+        def reg = registry()
+        def archive = new File(tmp, 'app.tar')
+        images().dockerArchive(archive, [[tags: ['app:1'], layers: [['half', 2_000_000]]]])
+        long limit = 200_000
+
+        when:
+        def run = hoist(['push', archive.path, "${reg.host}/app:1".toString(), '--limit-rate', '200kB/s', '--json', '-q'])
+        double seconds = run.json.durationMs / 1000.0
+        double wire = run.json.totals.bytesSent / seconds
+
+        then: 'the wire ran at the limit (counted on the source, it ran at about half of it, 10 s instead of 5)'
+        run.exit == 0
+        run.json.totals.bytesSent < 1_200_000
+        wire <= limit * 1.1
+        wire >= limit * 0.7
+    }
+
     def "retry-failed pushes what failed once the fault is gone, and it then counts as pushed"() {
         given:
         def reg = registry()
