@@ -17,7 +17,9 @@ import java.util.function.Predicate;
  * What Tab reads from a disk or a registry, by key, kept a while: each lookup runs on a thread of
  * its own and is waited for a bounded time, counted from the first Tab that asked for it. A lookup
  * that is late offers nothing now and serves the next Tab when it ends; a Tab after one that
- * waited in vain does not wait again. Bounded in size, for a shell that runs for days.
+ * waited in vain does not wait again. A lookup still running is never started again beside
+ * itself, however old: a source that hangs (a daemon that accepts and never answers) holds one
+ * thread, not one per Tab. Bounded in size, for a shell that runs for days.
  *
  * @param <T> what a lookup finds
  */
@@ -47,11 +49,11 @@ final class Lookups<T> {
     List<T> get(String key, Callable<List<T>> lookup, Duration wait) {
         long now = System.nanoTime();
         if (kept.size() > MAX_KEPT) {
-            kept.values().removeIf(e -> now - e.at() > keep.toNanos());
+            kept.values().removeIf(e -> now - e.at() > keep.toNanos() && e.found().isDone());
         }
         var asked = new boolean[1];
         var entry = kept.compute(key, (k, old) -> {
-            if (old != null && now - old.at() < keep.toNanos()) {
+            if (old != null && (now - old.at() < keep.toNanos() || !old.found().isDone())) {
                 return old;
             }
             asked[0] = true;
