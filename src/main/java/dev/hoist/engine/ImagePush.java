@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The order one run writes each image in: the tag checked first (kept, up to date, or not to be
  * overwritten), the blobs started, manifests last (children before their index, so a failed image
- * leaves no tag), referrers after their subject, a layout's index.json at the run's end. Blobs are
+ * leaves no tag), referrers after their subject, an image into a layout told pushed once index.json names it. Blobs are
  * {@link BlobTransfer}'s; apart from it, so what makes an image pushed reads in one place.
  */
 final class ImagePush {
@@ -53,6 +53,8 @@ final class ImagePush {
     private final Map<String, LayoutDestination> layouts = new ConcurrentHashMap<>();
     /** Each store's first check, by store key: one image asks, the others of that store wait for its answer. */
     private final Map<String, CompletableFuture<Void>> reached = new ConcurrentHashMap<>();
+    /** Results told pushed by push() whose layout entries could not be written, and what they are instead (by identity). */
+    private final Map<ImageResult, ImageResult> unwritten = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     ImagePush(Registries registries, PushPlan plan, EventBus bus, Scheduler scheduler, BlobTransfer blobs,
               BlobInfoCache blobInfo) {
@@ -89,7 +91,7 @@ final class ImagePush {
                                 HoistException.Kind.REMOTE);
                     }
                     var result = result(item, new Pushed(present.get(), mediaType(item.artifact()), true), tally, start, null);
-                    bus.publish(new PushEvent.ImageDone(result));
+                    done(dest, result);
                     return result;
                 }
             }
@@ -101,7 +103,7 @@ final class ImagePush {
                 if (existing.isPresent() && existing.get().equals(known.get())) {
                     pushReferrers(dest, item.target(), item.artifact(), tally);
                     var result = result(item, new Pushed(known.get(), mediaType(item.artifact()), true), tally, start, null);
-                    bus.publish(new PushEvent.ImageDone(result));
+                    done(dest, result);
                     return result;
                 }
             }
@@ -113,7 +115,7 @@ final class ImagePush {
                 recipe.ifPresent(r -> blobInfo.putManifest(r, pushed.digest));
             }
             var result = result(item, pushed, tally, start, null);
-            bus.publish(new PushEvent.ImageDone(result));
+            done(dest, result);
             return result;
         } catch (RuntimeException e) {
             failed.set(true);
@@ -142,36 +144,40 @@ final class ImagePush {
             scheduler.awaitRunning();
             dest.reach();
             mine.complete(null);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Whatever ends the check (an Error too) must reach the images waiting on it, or they wait for ever.
             mine.completeExceptionally(e);
             throw e;
         }
     }
 
     /**
-     * Writes the index.json of each layout this run pushed into, once. An image whose tag could
-     * not be written there is not pushed after all: its result and an event say why.
+     * Tells an image pushed. Into a layout, only once index.json holds its entries: a run stopped any
+     * way (Ctrl-C, kill) has every image it reported pushed in the layout. When that write fails,
+     * the image is told failed instead, and {@link #writeLayouts} reports it so.
+     */
+    private void done(Destination dest, ImageResult result) {
+        if (!(dest instanceof LayoutDestination layout)) {
+            bus.publish(new PushEvent.ImageDone(result));
+            return;
+        }
+        layout.whenIndexed(() -> bus.publish(new PushEvent.ImageDone(result)), e -> {
+            failed.set(true);
+            var failure = new ImageResult(result.source(), result.target(), null, null, false, result.bytesRead(),
+                    result.bytesSent(), result.blobsUploaded(), result.blobsSkipped(), result.blobsMounted(),
+                    result.duration(), e.getMessage(), e.kind());
+            unwritten.put(result, failure);
+            bus.publish(new PushEvent.ImageFailed(failure));
+        });
+    }
+
+    /**
+     * Writes what is left of the index.json of each layout this run pushed into. An image whose
+     * entries could not be written there is not pushed after all: its result (and its event) say why.
      */
     List<ImageResult> writeLayouts(List<ImageResult> results) {
-        var out = new ArrayList<>(results);
-        layouts.values().forEach(layout -> {
-            try {
-                layout.writeIndex();
-            } catch (HoistException e) {
-                for (int i = 0; i < out.size(); i++) {
-                    var r = out.get(i);
-                    if (r.ok() && !r.upToDate() && r.digest() != null
-                            && registries.destination(r.target()).storeKey().equals(layout.storeKey())) {
-                        var failed = new ImageResult(r.source(), r.target(), null, null, false, r.bytesRead(),
-                                r.bytesSent(), r.blobsUploaded(), r.blobsSkipped(), r.blobsMounted(), r.duration(),
-                                e.getMessage(), e.kind());
-                        out.set(i, failed);
-                        bus.publish(new PushEvent.ImageFailed(failed));
-                    }
-                }
-            }
-        });
-        return out;
+        layouts.values().forEach(LayoutDestination::writeIndex);
+        return results.stream().map(r -> unwritten.getOrDefault(r, r)).toList();
     }
 
     private ImageResult result(PushItem item, Pushed pushed, Tally tally, long start, HoistException error) {

@@ -127,13 +127,14 @@ final class LayoutDestination implements Destination {
         }
     }
 
-    /** Writes the entries of index.json not written yet (the engine, at the end of a run). */
+    /** Writes the entries of index.json not written yet (the engine, at the end of a run); failures go to those waiting. */
     void writeIndex() {
-        try {
-            index.write();
-        } catch (IOException e) {
-            throw failure(e);
-        }
+        index.write();
+    }
+
+    /** Runs {@code done} once the entries written so far are in index.json, or {@code failed} if their write fails. */
+    void whenIndexed(Runnable done, java.util.function.Consumer<HoistException> failed) {
+        index.whenWritten(done, e -> failed.accept(failure(e)));
     }
 
     private void write(Digest digest, InputStream in) throws IOException {
@@ -169,7 +170,7 @@ final class LayoutDestination implements Destination {
         }
     }
 
-    private RuntimeException failure(IOException e) {
+    private HoistException failure(IOException e) {
         var hoist = HoistException.find(e);
         if (hoist != null) {
             return hoist;

@@ -19,18 +19,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The {@code index.json} of one OCI layout directory while pushes write into it. New entries (tags,
- * untagged referrers) are kept here and written together, atomically, at most every few seconds and
+ * untagged referrers) are kept here and written together, atomically, at most about once a second and
  * at the end of each run: a push of n images writes the file a bounded number of times, not n times
  * a file growing with n. An entry is only ever added once its manifest and blobs are in the layout,
- * so whatever index.json a stopped push leaves names only blobs that are there; what it had not
- * written yet is pushed again, its blobs found present, by the next push.
+ * so whatever index.json a stopped push leaves names only blobs that are there. An image is told
+ * pushed ({@link #whenWritten}) only once the write holding its entries is done, so however a run
+ * ends (Ctrl-C, kill, failure) every image reported pushed is in index.json; a write that fails drops
+ * its batch's entries and fails their images, so a failed image leaves no tag behind.
  */
 final class LayoutIndex {
 
-    private static final long WRITE_INTERVAL_NANOS = 5_000_000_000L;
+    private static final long WRITE_INTERVAL_NANOS = 1_000_000_000L;
+
+    /** Whom to tell once the entries pending when it asked are written, or their write failed. */
+    private record Waiting(Runnable done, Consumer<IOException> failed) {
+    }
 
     private final Path dir;
     /** Entries by ref name not yet in index.json: a later tag of the same name replaces an earlier one. */
@@ -43,6 +52,10 @@ final class LayoutIndex {
     /** The file's modification time and size when it was learned: another writer (or a removal) makes it learned again. */
     private String learnedStamp;
     private long lastWrite = System.nanoTime();
+    /** Told by the next write: done when it succeeds, failed when it does not. */
+    private final List<Waiting> waiting = new ArrayList<>();
+    /** A write is scheduled for when the interval since the last one has passed. */
+    private boolean scheduled;
 
     LayoutIndex(Path dir) {
         this.dir = dir;
@@ -67,7 +80,34 @@ final class LayoutIndex {
         entry.putObject("annotations").put(Descriptor.REF_NAME, refName);
         tags.remove(refName);
         tags.put(refName, entry);
-        if (System.nanoTime() - lastWrite >= WRITE_INTERVAL_NANOS) {
+    }
+
+    /**
+     * Runs {@code done} once everything pending now is in index.json: at once when nothing is, else
+     * after the next write, made now when the last one is old enough or scheduled for when it is.
+     * When that write fails, {@code failed} runs instead.
+     */
+    void whenWritten(Runnable done, Consumer<IOException> failed) {
+        long wait;
+        synchronized (this) {
+            if (tags.isEmpty() && untagged.isEmpty()) {
+                wait = -1;
+            } else {
+                waiting.add(new Waiting(done, failed));
+                wait = lastWrite + WRITE_INTERVAL_NANOS - System.nanoTime();
+                if (wait > 0) {
+                    if (scheduled) {
+                        return;
+                    }
+                    scheduled = true;
+                    CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS).execute(this::write);
+                    return;
+                }
+            }
+        }
+        if (wait < 0) {
+            done.run();
+        } else {
             write();
         }
     }
@@ -87,10 +127,39 @@ final class LayoutIndex {
     }
 
     /**
+     * Writes what is not in index.json yet and tells those waiting for it. When the write fails, its
+     * entries are dropped and the waiting are told so: their images fail, leaving no tag behind.
+     */
+    void write() {
+        List<Waiting> told;
+        IOException failure = null;
+        synchronized (this) {
+            scheduled = false;
+            try {
+                replace();
+            } catch (IOException e) {
+                failure = e;
+                tags.clear();
+                untagged.clear();
+            }
+            told = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        // Told outside the lock: a listener's fold must not hold up other images' tags.
+        for (var w : told) {
+            if (failure == null) {
+                w.done.run();
+            } else {
+                w.failed.accept(failure);
+            }
+        }
+    }
+
+    /**
      * Writes what is not in index.json yet, in one atomic replace. Other processes may write the same
      * layout: under the file lock the file is read afresh and only this index's entries change in it.
      */
-    synchronized void write() throws IOException {
+    private void replace() throws IOException {
         if (tags.isEmpty() && untagged.isEmpty()) {
             return;
         }

@@ -13,6 +13,7 @@ import dev.hoist.engine.PushListener
 import dev.hoist.engine.Registries
 import dev.hoist.registry.RegistryOptions
 import dev.hoist.support.FaultProxy
+import dev.hoist.support.Images
 import dev.hoist.support.IntegrationSpec
 
 import java.util.concurrent.CopyOnWriteArrayList
@@ -180,6 +181,41 @@ class JobControlSpec extends IntegrationSpec {
         run.json.totals.bytesSent < 1_200_000
         wire <= limit * 1.1
         wire >= limit * 0.7
+    }
+
+    def "a push into an OCI layout cancelled mid-way leaves index.json holding every image it reported pushed, each there when told"() {
+        given: 'a few seconds of pushing into a layout (a bandwidth limit), a listener that reads index.json when told an image is pushed'
+        def out = new File(tmp, 'out-layout')
+        def plan = new PlanBuilder().source("oci:${layout(20, 50_000, false, 'demo').path}".toString()).to("oci:${out.path}".toString())
+                .concurrency(1).build()
+        def seen = new CopyOnWriteArrayList<Boolean>()
+        def told = new CopyOnWriteArrayList<String>()
+        def first = new CountDownLatch(1)
+        def listener = { e ->
+            if (e instanceof PushEvent.ImageDone) {
+                def ref = "${e.result().target().repository()}:${e.result().target().tag()}".toString()
+                def index = new File(out, 'index.json')
+                seen << (index.exists() && index.text.contains("\"${ref}\""))
+                told << ref
+                first.countDown()
+            }
+        } as PushListener
+
+        when: 'the job is cancelled once the first image is told pushed'
+        def job = jobs().submit('into-layout', plan, null, 200_000, [listener])
+        first.await(60, java.util.concurrent.TimeUnit.SECONDS)
+        job.cancel()
+        def result = job.await()
+
+        then: 'each image told pushed was in index.json already, the others are not pushed, and skopeo reads every one told'
+        job.state() == JobState.CANCELLED
+        told.size() >= 1
+        result.images().count { it.ok() } == told.size()
+        told.size() < 20
+        seen.every()
+        told.every { ref ->
+            Images.skopeoDigest("oci:${out.path}:${ref}") == result.images().find { "${it.target().repository()}:${it.target().tag()}" == ref }.digest().toString()
+        }
     }
 
     def "retry-failed pushes what failed once the fault is gone, and it then counts as pushed"() {
