@@ -220,16 +220,16 @@ public final class Shell {
             return true;
         });
         reader.getKeyMaps().get(LineReader.EMACS).bind(new Reference("hoist-help"), KeyMap.alt('h'));
-        // Once, outside readLine: JLine puts its own handler in place while a line is read and
-        // restores this one after, so Ctrl-C at the prompt clears the line and Ctrl-C during a
-        // command stops that command.
+        // At the prompt Ctrl-C is a key (InterruptKey): it clears the line. Once, outside readLine,
+        // the signal's handler: Ctrl-C during a command stops that command.
+        InterruptKey.bind(reader, terminal);
         terminal.handle(Terminal.Signal.INT, signal -> interrupt.run());
         warmUp();
         // A terminal that went away can make every read an interrupt (its reader closed under it): hung up, stop reading.
         while (!leave && !hungUp) {
             String line;
             try {
-                line = reader.readLine(PROMPT);
+                line = InterruptKey.readLine(terminal, () -> reader.readLine(PROMPT));
             } catch (UserInterruptException e) {
                 exitAsked = false;
                 continue;

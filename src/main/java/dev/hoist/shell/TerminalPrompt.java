@@ -26,8 +26,9 @@ public record TerminalPrompt(Terminal terminal) implements Main.Prompt {
                 .variable(LineReader.DISABLE_HISTORY, true)
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .build();
+        InterruptKey.bind(reader, terminal);
         try {
-            return reader.readLine(question, secret ? NOTHING : null);
+            return InterruptKey.readLine(terminal, () -> reader.readLine(question, secret ? NOTHING : null));
         } catch (UserInterruptException e) {
             throw new HoistException("cancelled", HoistException.Kind.CANCELLED);
         } catch (EndOfFileException e) {

@@ -210,4 +210,23 @@ class ShellTerminalSpec extends IntegrationSpec {
         where:
         columns << [40, 80]
     }
+
+    def "a key typed right after Ctrl-C at the prompt starts the new line: none is lost, none joins the cancelled one"() {
+        given:
+        tmux = new Tmux()
+        tmux.start(hoistShell(), 80, 40)
+        tmux.waitFor(/hoist> /, 60)
+
+        when: 'a half-typed line, then Ctrl-C and the next line in one burst of keys, five times'
+        (1..5).each { n ->
+            tmux.keys('-l', "abc${n}".toString())
+            tmux.waitFor(/hoist> abc${n}/)
+            tmux.keys('C-c', "${n} * 7".toString(), 'Enter')
+            tmux.waitFor(/(?m)^${n * 7}\s*$/)
+        }
+        def rows = tmux.screen().readLines()*.stripTrailing()
+
+        then: 'each cancelled line is left as typed, each next line was read whole'
+        (1..5).every { n -> rows.contains("hoist> abc${n}".toString()) && rows.contains("hoist> ${n} * 7".toString()) }
+    }
 }
