@@ -12,7 +12,7 @@ import org.jline.utils.AttributedString;
 import org.jline.utils.Display;
 import org.jline.utils.InfoCmp;
 
-import java.io.FilterOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -34,6 +34,8 @@ final class LiveProgress implements PushListener, AutoCloseable {
 
     private static final long TICK_MILLIS = 100;
     private static final int UNKNOWN_WIDTH = 1000;
+    /** Larger than any draw (a screenful of lines and their escapes), so one never leaves in pieces. */
+    private static final int DRAW_BUFFER = 1 << 16;
 
     /** The name of the terminals made over a command's stream, which progress closes when done. */
     private static final String OVER_STREAM = "hoist-progress";
@@ -94,12 +96,12 @@ final class LiveProgress implements PushListener, AutoCloseable {
             // The exec provider gives a terminal over the stream alone; JNI's would open a pty of the
             // server's (and a thread to pump it) for every push of a session, never released.
             return TerminalBuilder.builder().system(false).provider("exec").name(OVER_STREAM).type(type.startsWith(Terminal.TYPE_DUMB) ? "ansi" : type)
-                    .streams(InputStream.nullInputStream(), new FilterOutputStream(out) {
-                        @Override
-                        public void write(byte[] b, int off, int len) throws IOException {
-                            out.write(b, off, len);
-                        }
-
+                    // A terminal over a stream hands its output on one byte at a time (its output
+                    // processing), and a shell's stream flushes each: a draw reached the tty as hundreds of
+                    // writes, so the terminal showed draws half done, and a resize reflowed one half-written
+                    // (stray pieces of rewrapped lines left in the block). Held here until the terminal
+                    // flushes, a draw is one write.
+                    .streams(InputStream.nullInputStream(), new BufferedOutputStream(out, DRAW_BUFFER) {
                         @Override
                         public void close() throws IOException {
                             // The stream is the command's, not ours to close.
