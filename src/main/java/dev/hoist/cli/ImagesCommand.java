@@ -124,9 +124,16 @@ final class ImagesCommand implements Callable<Integer> {
         // On a terminal, rows fit its width: SOURCE, DIGEST, PLATFORMS, IMAGE ID, SIZE give way in
         // that order, then REPOSITORY is cut in the middle; never a row that wraps.
         int[] giveWay = sourceColumn ? new int[] {6, 5, 2, 4, 3} : new int[] {5, 2, 4, 3};
-        Table.lines(rows, brief ? Table.width(io) : 0, giveWay, 0, Integer.MAX_VALUE).forEach(io.out()::println);
-        io.err().println(selection.images().size() + " of " + selection.found() + " images selected"
-                + (sourceColumn ? "" : ", from " + origins.get(0)));
+        int width = brief ? Table.width(io) : 0;
+        Table.lines(rows, width, giveWay, 0, Integer.MAX_VALUE).forEach(io.out()::println);
+        // The footer fits too: the one source's path is cut in the middle, as the table cuts names.
+        var footer = selection.images().size() + " of " + selection.found() + " images selected";
+        if (!sourceColumn) {
+            var from = ", from ";
+            int room = width - footer.length() - from.length();
+            footer += from + (width > 0 ? ProgressLines.middle(origins.get(0), Math.max(room, 1), "…") : origins.get(0));
+        }
+        io.err().println(Table.fit(footer, width));
         return 0;
     }
 

@@ -7,7 +7,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -21,6 +20,9 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:listed (perhaps none)"})
 final class PsCommand implements Callable<Integer> {
 
+    /** How narrow COMMAND may be cut: enough of its start and end to tell the pushes apart. */
+    private static final int COMMAND_LEAST = 16;
+
     private final Main.Io io;
 
     PsCommand(Main.Io io) {
@@ -29,8 +31,8 @@ final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var rows = new ArrayList<List<String>>();
-        rows.add(List.of("ID", "COMMAND", "STARTED", "PROGRESS"));
+        var rows = new ArrayList<String[]>();
+        rows.add(new String[] {"ID", "COMMAND", "STARTED", "PROGRESS"});
         var zone = ZoneId.systemDefault();
         for (var e : JobSockets.running(io.env())) {
             var s = e.snapshot();
@@ -45,21 +47,11 @@ final class PsCommand implements Callable<Integer> {
             if (t.failed() > 0) {
                 progress += ", " + t.failed() + " failed";
             }
-            rows.add(List.of(e.id(), s.name(), when, progress));
+            rows.add(new String[] {e.id(), s.name(), when, progress});
         }
-        var widths = new int[3];
-        for (var row : rows) {
-            for (int i = 0; i < widths.length; i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        for (var row : rows) {
-            var line = new StringBuilder();
-            for (int i = 0; i < widths.length; i++) {
-                line.append(String.format(Locale.ROOT, "%-" + widths[i] + "s  ", row.get(i)));
-            }
-            io.out().println(line.append(row.get(3)));
-        }
+        // On a terminal, rows fit its width: STARTED gives way, then COMMAND is cut in the middle (to
+        // COMMAND_LEAST at the least), then PROGRESS at its end; piped, every cell is whole.
+        Table.lines(rows, Table.width(io), new int[] {2}, 1, Integer.MAX_VALUE, COMMAND_LEAST).forEach(io.out()::println);
         return 0;
     }
 }

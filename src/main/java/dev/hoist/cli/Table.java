@@ -29,6 +29,15 @@ public final class Table {
      * @return one line per row, trailing spaces removed
      */
     public static List<String> lines(List<String[]> rows, int width, int[] dropOrder, int cut, int cutFirst) {
+        return lines(rows, width, dropOrder, cut, cutFirst, 1);
+    }
+
+    /**
+     * The same, with the cut column never narrower than {@code cutLeast} (when its cells are that
+     * wide): what still does not fit is cut at the row's end, so a long last column (ps's PROGRESS)
+     * does not leave the cut one a single {@code …}.
+     */
+    static List<String> lines(List<String[]> rows, int width, int[] dropOrder, int cut, int cutFirst, int cutLeast) {
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -54,7 +63,7 @@ public final class Table {
         // The cut column takes all the room the others leave.
         widths[cut] = whole;
         if (width > 0 && kept[cut] && total(widths, kept) > width) {
-            widths[cut] = Math.max(1, whole - (total(widths, kept) - width));
+            widths[cut] = Math.max(Math.min(whole, Math.max(1, cutLeast)), whole - (total(widths, kept) - width));
         }
         var lines = new ArrayList<String>();
         for (var row : rows) {
@@ -70,9 +79,14 @@ public final class Table {
                 sb.append(cell).append(" ".repeat(widths[i] - cell.length()));
             }
             var line = sb.toString().stripTrailing();
-            lines.add(width > 0 && line.length() > width ? line.substring(0, Math.max(0, width - 1)) + "…" : line);
+            lines.add(fit(line, width));
         }
         return lines;
+    }
+
+    /** The line cut at its end with {@code …} when it is wider than {@code width} (0: no limit). */
+    static String fit(String line, int width) {
+        return width > 0 && line.length() > width ? line.substring(0, Math.max(0, width - 1)) + "…" : line;
     }
 
     private static int total(int[] widths, boolean[] kept) {

@@ -187,14 +187,30 @@ class ShellTerminalSpec extends IntegrationSpec {
         def header = rows.find { it.startsWith('REPOSITORY') }
         def image = rows.find { it.startsWith('demo/') }
         def job = rows.find { it =~ /^\[1\] .*running/ }
+        def footer = rows.find { it.startsWith('1 of 1 images selected') }
 
         then: 'no row is wider than the terminal; repository, tag, state and images stay'
-        [header, image, job].every { it.length() <= columns }
+        [header, image, job, footer].every { it.length() <= columns }
+        // The archive's path (a temporary directory's) is longer than either terminal leaves it: cut in the middle.
+        archive.path.length() > 60
+        footer ==~ /1 of 1 images selected, from \/.*….*\.tar/
         header =~ /^REPOSITORY\s+TAG/
         image.contains('1.0')
         columns == 40 ? image.contains('…') : image.startsWith(repository + ' ')
         job =~ /running\s+0\/1 images/
         job.contains('…')
+
+        when: 'ps: the job among this user\'s running pushes'
+        tmux.keys('C-l')
+        line('ps')
+        def psScreen = tmux.waitFor(/(?ms)^ID\s+COMMAND.*RUNNING.*^hoist> *$/)
+        def psRows = psScreen.readLines()*.stripTrailing().findAll { it }
+        def ps = psRows.subList(psRows.findIndexOf { it =~ /^ID\s+COMMAND/ }, psRows.size() - 1)
+
+        then: 'its rows fit too: none wraps, the state stays'
+        ps.every { it.length() <= columns }
+        ps.any { it =~ /^\d[\d.]*\s+.*RUNNING/ }
+        columns == 40 ? ps.any { it.endsWith('…') } : true
 
         when: 'the same images piped: a program reads every cell whole'
         def piped = hoist(['images', archive.path])
