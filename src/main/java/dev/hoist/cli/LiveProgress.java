@@ -40,7 +40,7 @@ final class LiveProgress implements PushListener, AutoCloseable {
     /** The name of the terminals made over a command's stream, which progress closes when done. */
     private static final String OVER_STREAM = "hoist-progress";
     private final Terminal terminal;
-    private final Display display;
+    private Display display;
     private final List<String> finished = new ArrayList<>();
     private volatile JobView view;
     private Thread ticker;
@@ -210,7 +210,11 @@ final class LiveProgress implements PushListener, AutoCloseable {
                 terminal.puts(InfoCmp.Capability.cursor_up);
             }
             terminal.puts(InfoCmp.Capability.clr_eos);
-            display.reset();
+            // A new Display: reset() forgets the lines but not where it left the cursor, counted in the
+            // old width's rows, so its next update went up from there, above the cleared rows, and drew
+            // the block over lines the resize had rewrapped (stray characters after a shorter line).
+            // The cursor is at the top of the cleared rows now: where a new Display starts.
+            display = new Display(terminal, false);
         }
         display.resize(height, width);
         drawnWidth = width;
