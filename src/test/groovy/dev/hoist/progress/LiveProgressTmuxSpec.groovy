@@ -71,17 +71,25 @@ class LiveProgressTmuxSpec extends IntegrationSpec {
         [seen80, seen60, lines, tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'push').readLines()*.replaceAll(/\s+$/, '')]
     }
 
-    def "at 80x24 the bars fit the pane, follow a resize to 60 columns, redraw in place and leave no copies behind"() {
-        given:
+    /**
+     * An archive of {@code n} images with repository names longer than the pane, and a proxy (to a
+     * fresh registry) that holds each upload a moment so the bars stay up.
+     */
+    File slowPush(int n) {
         Prereqs.require(['tmux'])
-        def reg = registry()
-        proxy = new FaultProxy(reg)
+        proxy = new FaultProxy(registry())
         proxy.rule = { FaultProxy.Seen s -> s.method in ['PATCH', 'PUT'] && s.path.contains('/blobs/uploads/') ? 'stall:700' : null }
         def archive = new File(tmp, 'many.tar')
-        images().dockerArchive(archive, (1..12).collect { n ->
-            [tags: ["team/a-rather-long-repository-name-for-progress/service-number-${n}:1".toString()],
-             layers: [['shared', 400_000], ["own${n}".toString(), 300_000]]]
+        images().dockerArchive(archive, (1..n).collect { i ->
+            [tags: ["team/a-rather-long-repository-name-for-progress/service-number-${i}:1".toString()],
+             layers: [['shared', 400_000], ["own${i}".toString(), 300_000]]]
         })
+        archive
+    }
+
+    def "at 80x24 the bars fit the pane, follow a resize to 60 columns, redraw in place and leave no copies behind"() {
+        given:
+        def archive = slowPush(12)
         def java = new File(System.getProperty('java.home'), 'bin/java').path
         def command = [java, '-cp', System.getProperty('java.class.path'), 'dev.hoist.cli.Main', 'push', archive.path,
                        '--to', "${proxy.host}/ns".toString(), '--concurrency', '4']
@@ -121,15 +129,7 @@ sleep 600
 
     def "in hoist shell at 80x24 (no \$COLUMNS in its environment) the bars fit the shell's terminal and follow its resize"() {
         given:
-        Prereqs.require(['tmux'])
-        def reg = registry()
-        proxy = new FaultProxy(reg)
-        proxy.rule = { FaultProxy.Seen s -> s.method in ['PATCH', 'PUT'] && s.path.contains('/blobs/uploads/') ? 'stall:700' : null }
-        def archive = new File(tmp, 'many.tar')
-        images().dockerArchive(archive, (1..8).collect { n ->
-            [tags: ["team/a-rather-long-repository-name-for-progress/service-number-${n}:1".toString()],
-             layers: [['shared', 400_000], ["own${n}".toString(), 300_000]]]
-        })
+        def archive = slowPush(8)
         def java = new File(System.getProperty('java.home'), 'bin/java').path
         def script = new File(tmp, 'shell.sh')
         script.text = """#!/bin/sh
