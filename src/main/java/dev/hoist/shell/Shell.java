@@ -321,10 +321,9 @@ public final class Shell {
     }
 
     private int command(String text, boolean background) {
-        var expanded = Tilde.expand(text, Dirs.home(io.env()));
         String[] words;
         try {
-            words = Words.split(expanded).toArray(String[]::new);
+            words = Words.split(text, Dirs.home(io.env())).toArray(String[]::new);
         } catch (HoistException e) {
             io.err().println("hoist: " + e.getMessage());
             return e.kind().exitCode;
