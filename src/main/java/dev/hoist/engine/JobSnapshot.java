@@ -47,7 +47,7 @@ public record JobSnapshot(int id, String name, JobState state, Instant started, 
          * bytes. A job whose images failed or were cancelled before sending anything is not complete.
          */
         public boolean nothingToSend() {
-            return images > 0 && done == images && failed == 0 && pushed + upToDate == images && bytesToSend <= 0;
+            return images > 0 && pushed + upToDate == images && bytesToSend <= 0;
         }
 
         /** Of the bytes to send, the share sent: 100 when there was nothing to send. */
