@@ -372,12 +372,8 @@ public final class Shell {
 
     /** A line about jobs: above the line being typed when there is a prompt, on stderr otherwise. */
     void notice(String line) {
-        var r = reader;
-        if (r != null) {
-            r.printAbove(line);
-        } else {
-            io.err().println(line);
-        }
+        // The session's err stream puts it above the line being typed while one is read.
+        io.err().println(line);
     }
 
     private int groovy(String text, boolean background) {
