@@ -149,12 +149,9 @@ final class Scheduler implements AutoCloseable {
         return new TransferListener() {
             @Override
             public void transferred(long bytes) throws IOException {
-                stopIfCancelled();
                 // A count lower than the last is a new attempt, reading from the start.
                 long before = counted.getAndSet(bytes);
-                if (!compressed.get()) {
-                    hold(bytes >= before ? bytes - before : bytes);
-                }
+                hold(compressed.get() ? 0 : bytes >= before ? bytes - before : bytes);
                 long now = System.nanoTime();
                 long prev = last.get();
                 if (now - prev >= PROGRESS_INTERVAL_NANOS && last.compareAndSet(prev, now)) {
@@ -165,21 +162,16 @@ final class Scheduler implements AutoCloseable {
             @Override
             public void sent(long bytes) throws IOException {
                 compressed.set(true);
-                stopIfCancelled();
                 long before = sentSoFar.getAndSet(bytes);
                 hold(bytes >= before ? bytes - before : bytes);
             }
         };
     }
 
-    private void stopIfCancelled() throws IOException {
-        if (cancel.isCancelled()) {
-            throw new IOException(new HoistException("cancelled", HoistException.Kind.CANCELLED));
-        }
-    }
-
+    /** Stops a cancelled transfer, else holds it to the limit for {@code bytes} more (0: only the check). */
     private void hold(long bytes) throws IOException {
         try {
+            cancel.check();
             gate.throttle(bytes);
         } catch (HoistException e) {
             throw new IOException(e);
